@@ -1,0 +1,31 @@
+"""Fixtures for the whole suite."""
+
+import os
+
+import pytest
+
+from distra.core.testing import ApiClient, build_org
+
+
+@pytest.fixture
+def org(db):
+    return build_org()
+
+
+@pytest.fixture
+def api():
+    """api(user) -> a JSON client authenticated as ``user`` (anonymous for None)."""
+    return ApiClient
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    # Argon2 is the production hasher; tests hash thousands of times, so use a fast one there.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"distra: database {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''} (CI={os.environ.get('CI', '')})"

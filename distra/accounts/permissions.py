@@ -1,0 +1,69 @@
+"""What each role may do, per model: the table the RoleBackend answers ``has_perm`` from.
+
+Data scope (which rows) is separate: see distra.core.scoping. A permission says which actions a
+role may take on the rows it can see. Django's admin, the API and the pages all ask ``has_perm``.
+"""
+
+from distra.accounts.choices import Role
+
+VIEW = {"view"}
+EDIT = {"view", "add", "change"}
+ALL = {"view", "add", "change", "delete"}
+
+MASTER_MODELS = {
+    "geography.geonode",
+    "partners.distributor",
+    "partners.distributorcontact",
+    "partners.warehouse",
+    "partners.outlet",
+    "catalog.brand",
+    "catalog.category",
+    "catalog.sku",
+}
+CATALOG_MODELS = {"catalog.brand", "catalog.category", "catalog.sku"}
+
+ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
+    # Administrators are superusers in Django's sense: everything, everywhere.
+    Role.ADMINISTRATOR: {model: ALL for model in MASTER_MODELS},
+    # Brand managers see all data; they maintain the catalog and nothing else.
+    Role.BRAND_MANAGER: {model: (ALL if model in CATALOG_MODELS else VIEW) for model in MASTER_MODELS},
+    # Area sales managers look after outlets in their area and see its distributors.
+    Role.AREA_SALES_MANAGER: {
+        **{model: VIEW for model in MASTER_MODELS},
+        "partners.outlet": EDIT,
+    },
+    # Distributor users keep their own outlets, warehouses and contacts current.
+    Role.DISTRIBUTOR: {
+        **{model: VIEW for model in MASTER_MODELS},
+        "partners.outlet": EDIT,
+        "partners.warehouse": {"view", "change"},
+        "partners.distributorcontact": ALL,
+    },
+    # Field reps onboard and update outlets on their beats.
+    Role.FIELD_REP: {
+        "geography.geonode": VIEW,
+        "partners.distributor": VIEW,
+        "partners.outlet": EDIT,
+        "catalog.brand": VIEW,
+        "catalog.category": VIEW,
+        "catalog.sku": VIEW,
+    },
+}
+
+# Permissions that are not about one model.
+ROLE_EXTRA_PERMISSIONS: dict[str, set[str]] = {
+    Role.ADMINISTRATOR: {"integrations.import_data", "integrations.export_data", "accounts.manage_users"},
+    Role.BRAND_MANAGER: {"integrations.export_data", "integrations.import_catalog"},
+    Role.AREA_SALES_MANAGER: {"integrations.export_data"},
+    Role.DISTRIBUTOR: {"integrations.export_data"},
+    Role.FIELD_REP: set(),
+}
+
+
+def role_permissions(role: str) -> set[str]:
+    """Django permission strings ("app_label.action_model") granted to ``role``."""
+    perms = set(ROLE_EXTRA_PERMISSIONS.get(role, set()))
+    for model, actions in ROLE_PERMISSIONS.get(role, {}).items():
+        app_label, model_name = model.split(".")
+        perms.update(f"{app_label}.{action}_{model_name}" for action in actions)
+    return perms

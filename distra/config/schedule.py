@@ -1,0 +1,17 @@
+"""Periodic work: which task runs when. The scheduler (`distra scheduler`) enqueues each on its
+cron schedule; the worker runs it. Later issues add daily expiry checks, claim periods, forecasts."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Periodic:
+    task: str
+    cron: dict = field(default_factory=dict)
+    description: str = ""
+
+
+PERIODIC_TASKS = [
+    Periodic("distra.accounts.tasks.prune_api_tokens", {"hour": 2, "minute": 15}, "daily: delete long-expired API tokens"),
+    Periodic("distra.core.tasks.prune_task_results", {"hour": 2, "minute": 30}, "daily: delete finished task results older than 30 days"),
+]

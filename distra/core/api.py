@@ -1,0 +1,169 @@
+"""API plumbing every router shares: authentication, the error shape, pagination and sorting.
+
+Every error is JSON ``{"code", "message", "fields"}``: a stable machine-readable code, a human
+message, and per field a list of ``{"code", "message"}``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from distra.core.errors import DomainError, ValidationFailed
+
+logger = logging.getLogger("distra.api")
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[dict[str, str]]] = {}
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        from distra.accounts.services import token_authenticate
+
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user  # so the audit trail (simple-history) records who changed what
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The web pages' session, for calls the pages make; CSRF is enforced on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"code": code, "message": message, "fields": fields or {}}
+
+
+def _ninja_validation_fields(errors: list[dict]) -> dict[str, list[dict[str, str]]]:
+    fields: dict[str, list[dict[str, str]]] = {}
+    for err in errors:
+        loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path", "form", "file", "header", "cookie", "payload", "filters")]
+        name = ".".join(loc) or "__all__"
+        fields.setdefault(name, []).append({"code": str(err.get("type", "invalid")), "message": str(err.get("msg", "Invalid value."))})
+    return fields
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        return api.create_response(request, exc.as_dict(), status=exc.status)
+
+    @api.exception_handler(NinjaValidationError)
+    def ninja_validation(request, exc: NinjaValidationError):
+        if any(err.get("type") == "json_invalid" or "JSON" in str(err.get("msg", "")) for err in exc.errors):
+            return api.create_response(request, error_body("malformed_json", "The request body is not valid JSON."), status=400)
+        return api.create_response(
+            request, error_body("validation_error", "The request is not valid.", _ninja_validation_fields(exc.errors)), status=422
+        )
+
+    @api.exception_handler(DjangoValidationError)
+    def django_validation(request, exc: DjangoValidationError):
+        return domain_error(request, ValidationFailed.from_django(exc))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return api.create_response(request, error_body("not_authenticated", "Sign in or send a valid bearer token."), status=401)
+
+    @api.exception_handler(AuthorizationError)
+    def forbidden(request, exc):
+        return api.create_response(request, error_body("forbidden", "Your role may not do this."), status=403)
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request, exc):
+        return api.create_response(request, error_body("forbidden", str(exc) or "Your role may not do this."), status=403)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, error_body("not_found", "Not found."), status=404)
+
+    @api.exception_handler(Throttled)
+    def throttled(request, exc):
+        return api.create_response(request, error_body("throttled", "Too many requests; slow down."), status=429)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            return api.create_response(request, error_body("malformed_json", "The request body is not valid JSON."), status=400)
+        code = {400: "bad_request", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}.get(exc.status_code, "error")
+        return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+    @api.exception_handler(Exception)
+    def unexpected(request, exc: Exception):
+        logger.exception("unhandled API error", extra={"path": request.path})
+        return api.create_response(request, error_body("server_error", "Something went wrong on our side; it has been logged."), status=500)
+
+
+ERROR_RESPONSES = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def apply_sort(qs, sort: str | None, allowed: set[str], default: str):
+    """Order ``qs`` by ``sort`` ("name" or "-name"), one of ``allowed``; the primary key breaks
+    ties so that pages never overlap or skip rows. An unknown field is a 422."""
+    from distra.core.errors import FieldProblem
+
+    sort = sort or default
+    field = sort.lstrip("-")
+    if field not in allowed:
+        raise ValidationFailed({"sort": [FieldProblem("invalid_choice", f"Sort by one of: {', '.join(sorted(allowed))} (prefix - for descending).")]})
+    tiebreak = "-pk" if sort.startswith("-") else "pk"
+    return qs.order_by(sort, tiebreak)
+
+
+def resolve_ids(payload: dict, user, refs: dict[str, tuple[str, type]]) -> dict:
+    """Replace ``<name>_id`` keys in ``payload`` by the rows they name, looked up in ``user``'s
+    scope: ``refs`` maps the payload key to (field name, model). An unknown or out-of-scope id is a
+    422 on that field, so a client cannot probe for rows it may not see."""
+    from distra.core.errors import FieldProblem
+
+    problems = {}
+    for key, (field, model) in refs.items():
+        if key not in payload:
+            continue
+        value = payload.pop(key)
+        if value is None:
+            payload[field] = None
+            continue
+        row = model.objects.for_user(user).filter(pk=value).first()
+        if row is None:
+            problems[key] = [FieldProblem("not_found", f"No {model._meta.verbose_name} with id {value} in your scope.")]
+        payload[field] = row
+    if problems:
+        raise ValidationFailed(problems)
+    return payload
+
+
+def get_scoped_or_404(model, user, pk):
+    """The row with ``pk`` if ``user`` may see it; 404 otherwise (also when it exists elsewhere)."""
+    from distra.core.errors import NotFound
+
+    row = model.objects.for_user(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(f"No {model._meta.verbose_name} with id {pk}.")
+    return row
+
+
+def require_view(user, model) -> None:
+    """Lists and reads need the role's view permission on the model (else 403)."""
+    from distra.core.permissions import require_perm
+
+    require_perm(user, f"{model._meta.app_label}.view_{model._meta.model_name}")

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker for the configured backend (database by default, RQ on Redis to scale)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--queue", default="default")
+        parser.add_argument("--batch", action="store_true", help="Run the tasks waiting now, then stop.")
+
+    def handle(self, *args, queue, batch, **options):
+        backend = settings.TASKS["default"]["BACKEND"]
+        if backend == "django_tasks_db.DatabaseBackend":
+            call_command("db_worker", queue_name=queue, batch=batch, interval=1)
+        elif backend == "django_tasks_rq.RQBackend":
+            call_command("rqworker", queue, burst=batch, with_scheduler=False)
+        else:
+            raise CommandError(f"The {backend} backend runs tasks without a worker.")

@@ -1,0 +1,44 @@
+"""Helpers the services of every context share."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models
+
+from distra.core.errors import FieldProblem, ValidationFailed
+
+
+def apply_changes(instance: models.Model, changes: Mapping[str, Any], allowed: Iterable[str]) -> list[str]:
+    """Set the ``allowed`` fields present in ``changes`` on ``instance``; return what changed.
+
+    An unknown field is a validation error, never silently ignored.
+    """
+    allowed = set(allowed)
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationFailed({name: [FieldProblem("unknown_field", "This field cannot be changed here.")] for name in unknown})
+    changed = []
+    for name, value in changes.items():
+        field = instance._meta.get_field(name)
+        if field.is_relation:
+            current, new = getattr(instance, field.attname), getattr(value, "pk", value)
+        else:
+            current, new = getattr(instance, name), value
+        if current != new or instance._state.adding:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+def save_validated(instance: models.Model, *, exclude: Iterable[str] = ()) -> models.Model:
+    """full_clean() then save(); validation and unique-key races become a 422, never a 500."""
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from exc
+    try:
+        instance.save()
+    except IntegrityError as exc:
+        raise ValidationFailed({"__all__": [FieldProblem("integrity", f"This conflicts with existing data: {exc}")]}) from exc
+    return instance
