@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "distra.catalog",
     "distra.integrations",
     "distra.web",
+    "distra.demo",
 ]
 
 MIDDLEWARE = [
