@@ -71,3 +71,10 @@ def sku_delete(*, by, sku: SKU) -> None:
         sku.delete()
     except ProtectedError as exc:
         raise Conflict("The SKU is in use; deactivate it instead.", code="in_use") from exc
+
+
+@transaction.atomic
+def category_rename(*, by, category: Category, name: str) -> Category:
+    require_perm(by, "catalog.change_category")
+    category.name = name
+    return save_validated(category, exclude=["path"])
