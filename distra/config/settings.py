@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
     "axes",
     "simple_history",
     "distra.core",
@@ -179,10 +180,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Background work: Django's tasks API. The database backend by default; RQ on Redis to scale out.
 TASKS_BACKEND = os.environ.get("DISTRA_TASKS_BACKEND", "database")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 if TASKS_BACKEND == "rq":
-    INSTALLED_APPS += ["django_rq"]
-    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

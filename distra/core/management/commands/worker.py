@@ -15,6 +15,8 @@ class Command(BaseCommand):
         if backend == "django_tasks_db.DatabaseBackend":
             call_command("db_worker", queue_name=queue, batch=batch, interval=1)
         elif backend == "django_tasks_rq.RQBackend":
-            call_command("rqworker", queue, burst=batch, with_scheduler=False)
+            # The RQ worker must run django-tasks-rq's Job class. In batch mode jobs run in-process.
+            extra = {"worker_class": "rq.worker.SimpleWorker"} if batch else {}
+            call_command("rqworker", queue, burst=batch, job_class="django_tasks_rq.Job", **extra)
         else:
             raise CommandError(f"The {backend} backend runs tasks without a worker.")

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The whole suite on SQLite, then again on PostgreSQL when one is reachable (a throw-away
+# database per run). With CI=true an unreachable PostgreSQL or a missing browser fails the run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+PYTEST=(.venv/bin/pytest -p no:cacheprovider -q "$@")
+export PYTHONDONTWRITEBYTECODE=1
+
+# Browser tests drive Debian's Chromium (no browser can be downloaded here).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing Debian's chromium for the browser tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 || true
+  fi
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "${CI:-}" = "true" ]; then echo "FAIL: /usr/bin/chromium is missing and CI=true" >&2; exit 1; fi
+  echo "NOTICE: /usr/bin/chromium is missing; browser tests will be skipped"
+fi
+
+status=0
+echo "== test suite on SQLite"
+env -u DATABASE_URL "${PYTEST[@]}" || status=1
+
+pg_url=$($PY - <<'PYEOF'
+import os, secrets, sys
+from urllib.parse import urlsplit, urlunsplit
+url = os.environ.get("DATABASE_URL", "")
+if not url.startswith(("postgres://", "postgresql://")):
+    url = "postgres://postgres@127.0.0.1:5432/postgres"
+parts = urlsplit(url)
+try:
+    import psycopg
+    psycopg.connect(urlunsplit(parts._replace(scheme="postgresql")), connect_timeout=5).close()
+except Exception as exc:
+    print(f"unreachable: {exc}".replace("\n", " "), file=sys.stderr)
+    sys.exit(1)
+# A fresh name per run: pytest-django creates test_<name> and drops it at the end.
+print(urlunsplit(parts._replace(path=f"/distra_{secrets.token_hex(4)}")))
+PYEOF
+)
+if [ -n "$pg_url" ]; then
+  echo "== test suite on PostgreSQL (${pg_url%%\?*})"
+  DATABASE_URL="$pg_url" "${PYTEST[@]}" || status=1
+elif [ "${CI:-}" = "true" ]; then
+  echo "FAIL: PostgreSQL is not reachable and CI=true" >&2
+  status=1
+else
+  echo "NOTICE: PostgreSQL is not reachable; the PostgreSQL run was skipped"
+fi
+exit $status
