@@ -79,3 +79,18 @@ def test_task_runs_through_rq_on_redis(org):
         assert result.status == TaskResultStatus.SUCCESSFUL
         assert result.return_value == 1
     assert not ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_scheduler_enqueues_each_periodic_task_for_the_worker(org):
+    from django_tasks_db.models import DBTaskResult
+
+    from distra.core.management.commands.scheduler import build_scheduler, enqueue_periodic
+
+    scheduler = build_scheduler()
+    assert {job.id for job in scheduler.get_jobs()} == {entry.task for entry in PERIODIC_TASKS}
+    before = DBTaskResult.objects.count()
+    for entry in PERIODIC_TASKS:
+        enqueue_periodic(entry.task)
+    assert DBTaskResult.objects.count() == before + len(PERIODIC_TASKS)
+    call_command("worker", batch=True)
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}

@@ -10,10 +10,20 @@ from distra.config.schedule import PERIODIC_TASKS
 logger = logging.getLogger("distra.scheduler")
 
 
-def _enqueue(task_path: str) -> None:
+def enqueue_periodic(task_path: str) -> None:
+    """What the scheduler does on each tick: enqueue the task; a worker runs it."""
     task = import_string(task_path)
     result = task.enqueue()
     logger.info("enqueued periodic task", extra={"task": task_path, "task_id": str(result.id)})
+
+
+def build_scheduler() -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=settings.TIME_ZONE)
+    for entry in PERIODIC_TASKS:
+        scheduler.add_job(
+            enqueue_periodic, "cron", args=[entry.task], id=entry.task, coalesce=True, misfire_grace_time=3600, **entry.cron
+        )
+    return scheduler
 
 
 class Command(BaseCommand):
@@ -23,15 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="Print the schedule and stop.")
 
     def handle(self, *args, list, **options):
-        scheduler = BlockingScheduler(timezone=settings.TIME_ZONE)
-        for entry in PERIODIC_TASKS:
-            scheduler.add_job(
-                _enqueue, "cron", args=[entry.task], id=entry.task, coalesce=True, misfire_grace_time=3600, **entry.cron
-            )
         if list:
             for entry in PERIODIC_TASKS:
                 self.stdout.write(f"{entry.task}: {entry.cron} ({entry.description})")
             return
+        scheduler = build_scheduler()
         logger.info("scheduler started", extra={"jobs": len(PERIODIC_TASKS)})
         try:
             scheduler.start()
