@@ -57,3 +57,13 @@ def outlet_list(
     if search:
         qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search) | Q(owner_name__icontains=search) | Q(city__icontains=search))
     return qs
+
+
+def contact_list(*, user, distributor_id: int | None = None) -> QuerySet:
+    """A distributor's contacts, within the user's scope (primary contact first)."""
+    from distra.partners.models import DistributorContact
+
+    qs = DistributorContact.objects.for_user(user)
+    if distributor_id is not None:
+        qs = qs.filter(distributor_id=distributor_id)
+    return qs

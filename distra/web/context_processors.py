@@ -1,2 +1,51 @@
-def navigation(request):
-    return {}
+"""The navigation bar: each role sees links to what it may see, and nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+# (label, url name, permission needed, url names that mark the item active)
+NAV = [
+    (_("Home"), "home", None, {"home"}),
+    (_("Outlets"), "outlet-list", "partners.view_outlet", {"outlet-list", "outlet-detail", "outlet-edit", "outlet-create"}),
+    (_("Distributors"), "distributor-list", "partners.view_distributor", {"distributor-list", "distributor-detail", "distributor-edit"}),
+    (_("Warehouses"), "warehouse-list", "partners.view_warehouse", {"warehouse-list"}),
+    (_("SKUs"), "sku-list", "catalog.view_sku", {"sku-list", "sku-detail"}),
+    (_("Geography"), "geography", "geography.view_geonode", {"geography"}),
+    # Built in distra.integrations; the link appears once that page exists.
+    (_("Import / export"), "data-import", "integrations.export_data", {"data-import"}),
+]
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    match = getattr(request, "resolver_match", None)
+    current = match.url_name if match else None
+    items = []
+    for label, name, perm, active_names in NAV:
+        if perm is not None and not user.has_perm(perm):
+            continue
+        url = _url(name)
+        if url is not None:
+            items.append(NavItem(label=label, url=url, active=current in active_names))
+    return {"nav_items": items}
