@@ -186,3 +186,10 @@ VISIBLE_OUTLETS = {
     "rep_del1": {"O-DEL1-A", "O-DEL1-B"},
     "rep_mum": {"O-MUM-A"},
 }
+
+
+def valid_gstin(first_14: str) -> str:
+    """Complete a 14-character GSTIN body with its check character."""
+    from stdnum.in_ import gstin
+
+    return next(first_14 + c for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" if gstin.is_valid(first_14 + c))
