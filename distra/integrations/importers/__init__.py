@@ -1,0 +1,13 @@
+"""Bulk import of master data from CSV and XLSX, one kind of row per file (see base.py)."""
+
+from .base import ImportReport, KindImporter, Problem, check_header, run_import
+from .distributors import DistributorImporter
+from .outlets import OutletImporter
+from .skus import SKUImporter
+
+IMPORTERS: dict[str, type[KindImporter]] = {
+    importer.kind: importer for importer in (DistributorImporter, OutletImporter, SKUImporter)
+}
+KINDS = tuple(IMPORTERS)
+
+__all__ = ["IMPORTERS", "KINDS", "ImportReport", "KindImporter", "Problem", "check_header", "run_import"]
