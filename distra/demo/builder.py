@@ -1,0 +1,272 @@
+"""Write a planned demo brand (distra.demo.plan) to the database, in one transaction.
+
+Rows are written with bulk_create in chunks, which skips simple-history's audit rows: acceptable
+for seed data (nobody changed it; it was loaded). Materialised paths of the geography and the
+category tree are set the way the services set them ("/<id>/<id>/").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.test.utils import override_settings
+
+from distra.accounts.models import User
+from distra.catalog.models import SKU, Brand, Category
+from distra.demo.plan import DemoPlan, plan_demo
+from distra.geography.models import GeoNode
+from distra.partners.choices import DistributorStatus
+from distra.partners.models import (
+    Distributor,
+    DistributorContact,
+    DistributorTerritory,
+    Outlet,
+    Warehouse,
+)
+
+CHUNK = 2_000
+DEMO_EMAIL_DOMAIN = "demo.distra.example"
+MASTER_MODELS = (GeoNode, Brand, Category, SKU, Distributor, Outlet)
+
+
+@dataclass
+class DemoResult:
+    plan: DemoPlan
+    password: str
+    password_generated: bool
+    logins: list[dict]
+    logins_path: Path
+
+    @property
+    def first_logins(self) -> list[dict]:
+        """The first login of each role, in role order: together they form one chain."""
+        seen: dict[str, dict] = {}
+        for login in self.logins:
+            seen.setdefault(login["role"], login)
+        return list(seen.values())
+
+
+def existing_data() -> dict[str, int]:
+    """Counts of master data already present (empty when the database holds none)."""
+    counts = {model._meta.verbose_name_plural: model.objects.count() for model in MASTER_MODELS}
+    return {name: count for name, count in counts.items() if count}
+
+
+def demo_password() -> tuple[str, bool]:
+    """settings.DISTRA_DEMO_PASSWORD, else a new random one (and True: it was generated)."""
+    if settings.DISTRA_DEMO_PASSWORD:
+        return settings.DISTRA_DEMO_PASSWORD, False
+    return secrets.token_urlsafe(12), True
+
+
+def build_demo(
+    *,
+    seed: int,
+    scale: str = "small",
+    password: str | None = None,
+    logins_path: Path | None = None,
+    progress: Callable | None = None,
+) -> DemoResult:
+    """Plan the demo brand from ``seed`` and write it in one transaction; write the logins file.
+
+    The database must hold no master data (see existing_data and delete_master_data).
+    """
+    generated = False
+    if password is None:
+        password, generated = demo_password()
+    plan = plan_demo(seed, scale, progress=progress)
+    with transaction.atomic():
+        _write(plan, make_password(password), progress)
+    logins = [{"username": u.username, "password": password, "role": u.role, "scope": u.scope} for u in plan.users]
+    path = logins_path or Path(settings.VAR_DIR) / "demo-logins.json"
+    _write_logins(path, logins)
+    return DemoResult(plan=plan, password=password, password_generated=generated, logins=logins, logins_path=path)
+
+
+def _write_logins(path: Path, logins: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds passwords
+    with os.fdopen(fd, "w") as fh:
+        json.dump(logins, fh, indent=1)
+        fh.write("\n")
+
+
+def _write(plan: DemoPlan, password_hash: str, progress) -> None:
+    nodes = _write_geography(plan)
+    _write_catalog(plan)
+    distributors = _write_distributors(plan, nodes)
+    _write_outlets(plan, nodes, distributors, progress)
+    _write_users(plan, nodes, distributors, password_hash)
+
+
+def _set_paths(model, rows: list, parents: dict) -> None:
+    """Give each row (already saved) its materialised path under its parent's."""
+    for row in rows:
+        parent = parents.get(row.parent_id)
+        row.path = f"{parent.path if parent else '/'}{row.pk}/"
+    model.objects.bulk_update(rows, ["path"])
+
+
+def _write_geography(plan: DemoPlan) -> dict[str, GeoNode]:
+    nodes: dict[str, GeoNode] = {}
+    for kind in ("country", "region", "area", "territory"):
+        level = [
+            GeoNode(code=n.code, name=n.name, kind=n.kind, parent=nodes.get(n.parent_code), country_code="IN")
+            for n in plan.nodes if n.kind == kind
+        ]
+        GeoNode.objects.bulk_create(level)
+        _set_paths(GeoNode, level, {node.pk: node for node in nodes.values()})
+        nodes.update({node.code: node for node in level})
+    return nodes
+
+
+def _write_catalog(plan: DemoPlan) -> None:
+    catalog = plan.catalog
+    brands = {b.code: b for b in Brand.objects.bulk_create([Brand(code=code, name=name) for code, name in catalog.brands])}
+    categories: dict[str, Category] = {}
+    for top_level in (True, False):
+        level = [
+            Category(code=c.code, name=c.name, parent=categories.get(c.parent_code))
+            for c in catalog.categories if (c.parent_code is None) == top_level
+        ]
+        Category.objects.bulk_create(level)
+        _set_paths(Category, level, {c.pk: c for c in categories.values()})
+        categories.update({c.code: c for c in level})
+    SKU.objects.bulk_create(
+        [
+            SKU(
+                code=s.code, gtin=s.gtin, name=s.name, brand=brands[s.brand_code], category=categories[s.category_code],
+                hsn_code=s.hsn_code, units_per_case=s.units_per_case, case_weight_kg=s.case_weight_kg,
+                case_volume_l=s.case_volume_l, mrp=s.mrp, base_price=s.base_price, tax_rate=s.tax_rate,
+                shelf_life_days=s.shelf_life_days,
+            )
+            for s in catalog.skus
+        ],
+        batch_size=CHUNK,
+    )
+
+
+def _write_distributors(plan: DemoPlan, nodes: dict[str, GeoNode]) -> dict[str, Distributor]:
+    rows = Distributor.objects.bulk_create(
+        [
+            Distributor(
+                code=d.code, legal_name=d.legal_name, trade_name=d.trade_name, country_code="IN", tax_id=d.tax_id,
+                status=DistributorStatus.ACTIVE, email=d.email, phone=d.phone, address=d.address,
+            )
+            for d in plan.distributors
+        ]
+    )
+    distributors = {d.code: d for d in rows}
+    DistributorTerritory.objects.bulk_create(
+        [
+            DistributorTerritory(distributor=distributors[d.code], territory=nodes[code])
+            for d in plan.distributors for code in d.territory_codes
+        ]
+    )
+    DistributorContact.objects.bulk_create(
+        [
+            DistributorContact(distributor=distributors[d.code], name=c.name, designation=c.designation, phone=c.phone,
+                               email=c.email, is_primary=c.is_primary)
+            for d in plan.distributors for c in d.contacts
+        ]
+    )
+    Warehouse.objects.bulk_create(
+        [
+            Warehouse(distributor=distributors[d.code], code=w.code, name=w.name, address=w.address,
+                      latitude=w.latitude, longitude=w.longitude)
+            for d in plan.distributors for w in d.warehouses
+        ]
+    )
+    return distributors
+
+
+def _write_outlets(plan: DemoPlan, nodes: dict[str, GeoNode], distributors: dict[str, Distributor], progress) -> None:
+    bar = progress(total=len(plan.outlets), desc="Writing outlets") if progress else None
+    for start in range(0, len(plan.outlets), CHUNK):
+        chunk = plan.outlets[start:start + CHUNK]
+        Outlet.objects.bulk_create(
+            [
+                Outlet(
+                    code=o.code, name=o.name, owner_name=o.owner_name, phone=o.phone, address=o.address, city=o.city,
+                    postal_code=o.postal_code, latitude=o.latitude, longitude=o.longitude, channel=o.channel,
+                    outlet_class=o.outlet_class, territory_id=nodes[o.territory_code].pk,
+                    distributor_id=distributors[o.distributor_code].pk, status=o.status, tax_id=o.tax_id,
+                )
+                for o in chunk
+            ]
+        )
+        if bar is not None:
+            bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
+
+
+def _write_users(plan: DemoPlan, nodes: dict[str, GeoNode], distributors: dict[str, Distributor], password_hash: str) -> None:
+    taken = set(User.objects.filter(username__in=[u.username for u in plan.users]).values_list("username", flat=True))
+    if taken:
+        raise DemoDataConflict(f"Users already exist with the demo usernames: {', '.join(sorted(taken)[:5])}")
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=u.username, first_name=u.first_name, last_name=u.last_name, role=u.role,
+                email=f"{u.username}@{DEMO_EMAIL_DOMAIN}", password=password_hash,
+                distributor=distributors[u.distributor_code] if u.distributor_code else None,
+                is_staff=u.role != "field_rep", is_superuser=u.role == "administrator",
+            )
+            for u in plan.users
+        ],
+        batch_size=CHUNK,
+    )
+    through = User.geo_nodes.through
+    through.objects.bulk_create(
+        [
+            through(user_id=user.pk, geonode_id=nodes[code].pk)
+            for user, u in zip(users, plan.users, strict=True) for code in u.node_codes
+        ]
+    )
+
+
+class DemoDataConflict(Exception):
+    """The database holds data the demo would collide with."""
+
+
+@contextmanager
+def _history_paused():
+    # Deleting 50,000 outlets would otherwise write 50,000 audit rows for data that was seeded.
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        yield
+
+
+@transaction.atomic
+def delete_master_data() -> None:
+    """Delete the master data the demo writes (and the demo users), leaves first.
+
+    Other users are kept; distributor users go with their distributors.
+    """
+    with _history_paused():
+        Outlet.objects.all().delete()
+        DistributorContact.objects.all().delete()
+        Warehouse.objects.all().delete()
+        DistributorTerritory.objects.all().delete()
+        User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").delete()
+        User.objects.filter(distributor__isnull=False).delete()
+        Distributor.objects.all().delete()
+        SKU.objects.all().delete()
+        _delete_tree(Category)
+        Brand.objects.all().delete()
+        _delete_tree(GeoNode)
+
+
+def _delete_tree(model) -> None:
+    """Delete a tree whose parent links PROTECT: the deepest level first."""
+    while model.objects.exists():
+        model.objects.filter(children__isnull=True).delete()

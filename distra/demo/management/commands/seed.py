@@ -1,0 +1,68 @@
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from tqdm import tqdm
+
+from distra.demo import builder
+from distra.demo.plan import SCALES
+
+ROLE_ORDER = ["administrator", "brand_manager", "area_sales_manager", "distributor", "field_rep"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed a coherent, deterministic demo brand: geography, catalog, distributors, outlets and one "
+        "user per role (logins in var/demo-logins.json). Does nothing if master data exists, unless --reset."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("dataset", choices=["demo"], help="What to seed (only 'demo' for now).")
+        parser.add_argument("--seed", type=int, default=42, help="Random seed: the same seed gives the same data.")
+        parser.add_argument("--scale", choices=sorted(SCALES), default="small",
+                            help="small: 2,500 outlets, 8 distributors; large: 50,000 outlets, 50 distributors.")
+        parser.add_argument("--reset", action="store_true", help="Delete existing master data first.")
+
+    def handle(self, *args, dataset, seed, scale, reset, **options):
+        existing = builder.existing_data()
+        if existing and not reset:
+            counts = ", ".join(f"{count} {name}" for name, count in existing.items())
+            self.stdout.write(f"The database already has data ({counts}): already seeded, nothing done. "
+                              "Use --reset to delete it and seed again.")
+            return
+        started = time.monotonic()
+
+        def progress(total, desc):
+            return tqdm(total=total, desc=desc, unit="rows", file=sys.stderr, disable=None, leave=False)
+
+        try:
+            with transaction.atomic():
+                if existing:
+                    self.stderr.write("Deleting existing master data …")
+                    builder.delete_master_data()
+                result = builder.build_demo(seed=seed, scale=scale, progress=progress)
+        except builder.DemoDataConflict as exc:
+            raise CommandError(f"{exc}. Nothing was written.") from exc
+        self._report(result, time.monotonic() - started)
+
+    def _report(self, result: builder.DemoResult, seconds: float) -> None:
+        plan = result.plan
+        self.stdout.write(self.style.SUCCESS(
+            f"Seeded the {plan.scale.name} demo (seed {plan.seed}) in {seconds:.1f} s: "
+            f"{len(plan.territories)} territories, {len(plan.catalog.skus)} SKUs, "
+            f"{len(plan.distributors)} distributors, {len(plan.outlets)} outlets, {len(plan.users)} users."
+        ))
+        self.stdout.write("")
+        self.stdout.write("Open http://127.0.0.1:8000 and sign in as:")
+        counts = {role: sum(1 for login in result.logins if login["role"] == role) for role in ROLE_ORDER}
+        width = max(len(login["username"]) for login in result.first_logins)
+        for login in result.first_logins:
+            more = counts[login["role"]] - 1
+            extra = f"  (+{more} more)" if more else ""
+            self.stdout.write(f"  {login['username']:<{width}}  {login['role']:<19} {login['scope']}{extra}")
+        if result.password_generated:
+            self.stdout.write(f"Password for every demo user: {result.password}  (set DISTRA_DEMO_PASSWORD to choose it)")
+        else:
+            self.stdout.write("Password for every demo user: the value of DISTRA_DEMO_PASSWORD")
+        self.stdout.write(f"All logins: {result.logins_path}")
