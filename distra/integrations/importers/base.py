@@ -90,7 +90,10 @@ def decimal_or_none(value: str) -> Decimal | None:
 
 
 def integer_or_none(value: str) -> int | None:
-    number = decimal_or_none(value)
+    try:
+        number = decimal_or_none(value)
+    except CellError as exc:
+        raise CellError("invalid_integer", f"{value} is not a whole number.") from exc
     if number is None:
         return None
     if number != number.to_integral_value():

@@ -1,0 +1,73 @@
+"""The data page: upload a file to import (or only check it), download exports and templates."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from distra.core.errors import Forbidden
+from distra.integrations import services
+from distra.integrations.downloads import export_response, template_response
+from distra.integrations.forms import KIND_LABELS, ImportForm
+from distra.integrations.importers import KINDS
+from distra.integrations.permissions import may_export, may_import
+from distra.integrations.tabular import FORMATS
+
+
+def _check_kind_and_format(kind: str, file_format: str) -> None:
+    if kind not in KINDS or file_format not in FORMATS:
+        raise Http404("No such kind or format.")
+
+
+# Anonymous visitors are sent to the login page for now; the shared 401-with-login-form answer
+# the web pages are getting replaces login_required here once it exists.
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_import(request):
+    user = request.user
+    importable = [kind for kind in KINDS if may_import(user, kind)]
+    exportable = [kind for kind in KINDS if may_export(user, kind)]
+    if not importable and not exportable:
+        raise PermissionDenied("Your role may not import or export data.")
+    form = ImportForm(request.POST or None, request.FILES or None, kinds=importable)
+    report = rejected = None
+    status = 200
+    if request.method == "POST" and not importable:
+        raise PermissionDenied("Your role may not import data.")
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = services.data_import(
+                by=user, kind=form.cleaned_data["kind"], data=upload.read(), filename=upload.name,
+                dry_run="dry_run" in request.POST, partial=form.cleaned_data["partial"],
+            )
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+        except services.ImportRejected as exc:
+            report, rejected, status = exc.report, exc.message, 422
+    elif request.method == "POST":
+        status = 422
+    context = {
+        "form": form, "report": report, "rejected": rejected, "importable": bool(importable),
+        "exports": [(kind, KIND_LABELS[kind]) for kind in exportable],
+        "templates": [(kind, KIND_LABELS[kind]) for kind in importable], "formats": FORMATS,
+    }
+    return render(request, "integrations/data_import.html", context, status=status)
+
+
+@login_required
+@require_GET
+def data_export(request, kind: str, format: str):  # noqa: A002 (the URL's parameter)
+    _check_kind_and_format(kind, format)
+    try:
+        return export_response(request.user, kind, format)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+
+
+@login_required
+@require_GET
+def data_template(request, kind: str, format: str):  # noqa: A002 (the URL's parameter)
+    _check_kind_and_format(kind, format)
+    return template_response(kind, format)
