@@ -26,7 +26,7 @@ def describe_scope(user) -> str:
         return _("You see the whole organisation: every territory, distributor and outlet.")
     if scope.nothing:
         return _("You do not cover any part of the organisation yet; ask an administrator to assign it.")
-    territories = geography.geonode_list(user=user, kind=GeoKind.TERRITORY).order_by("name")
+    territories = [node.name for node in geography.geonode_list(user=user, kind=GeoKind.TERRITORY).order_by("name")]
     if user.role == Role.DISTRIBUTOR:
         distributor = partners.distributor_list(user=user).first()
         return _("You see the data of distributor %(distributor)s, which serves %(territories)s.") % {
