@@ -8,11 +8,18 @@ from distra.core.api import ERROR_RESPONSES, ErrorOut
 router = Router(tags=["auth"])
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut})
+@router.post("/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut})
 def token_create(request, payload: TokenIn):
     """Exchange a username and password for a bearer token (valid 30 days). Failed attempts are
     throttled per username and address."""
-    return {"token": services.token_issue(request=request, username=payload.username, password=payload.password)}
+    try:
+        token = services.token_issue(request=request, username=payload.username, password=payload.password)
+    except services.TooManyAttempts:
+        # This answer is the lockout response; without this, django-axes' middleware would replace
+        # it with the web sign-in page's HTML lockout page.
+        request.axes_locked_out = False
+        raise
+    return {"token": token}
 
 
 @router.delete("/token", response={204: None, 401: ErrorOut})

@@ -1,6 +1,6 @@
 from django.http import HttpResponse
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from distra.catalog import selectors, services
 from distra.catalog.models import SKU, Brand, Category
@@ -16,7 +16,7 @@ from distra.catalog.schemas import (
     SKUOut,
     SKUPatch,
 )
-from distra.core.api import ERROR_RESPONSES, apply_sort, get_scoped_or_404, require_view, resolve_ids
+from distra.core.api import ERROR_RESPONSES, Id, Pagination, apply_sort, get_scoped_or_404, require_view, resolve_ids
 
 brands_router = Router(tags=["catalog"])
 categories_router = Router(tags=["catalog"])
@@ -26,7 +26,7 @@ SKU_REFS = {"brand_id": ("brand", Brand), "category_id": ("category", Category)}
 
 
 @brands_router.get("", response={200: list[BrandOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def brand_list(request, filters: Query[CatalogFilter]):
     require_view(request.auth, Brand)
     return apply_sort(selectors.brand_list(user=request.auth, search=filters.search or ""), filters.sort, {"code", "name"}, "name")
@@ -38,7 +38,7 @@ def brand_create(request, payload: BrandIn):
 
 
 @categories_router.get("", response={200: list[CategoryOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def category_list(request, filters: Query[CategoryFilter]):
     require_view(request.auth, Category)
     qs = selectors.category_list(user=request.auth, parent_id=filters.parent_id, search=filters.search or "")
@@ -52,7 +52,7 @@ def category_create(request, payload: CategoryIn):
 
 
 @skus_router.get("", response={200: list[SKUOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def sku_list(request, filters: Query[SKUFilter]):
     require_view(request.auth, SKU)
     qs = selectors.sku_list(
@@ -67,20 +67,20 @@ def sku_create(request, payload: SKUIn):
 
 
 @skus_router.get("/{int:sku_id}", response={200: SKUOut, **ERROR_RESPONSES})
-def sku_get(request, sku_id: int):
+def sku_get(request, sku_id: Id):
     require_view(request.auth, SKU)
     return get_scoped_or_404(SKU, request.auth, sku_id)
 
 
 @skus_router.patch("/{int:sku_id}", response={200: SKUOut, **ERROR_RESPONSES})
-def sku_update(request, sku_id: int, payload: SKUPatch):
+def sku_update(request, sku_id: Id, payload: SKUPatch):
     sku = get_scoped_or_404(SKU, request.auth, sku_id)
     data = resolve_ids(payload.dict(exclude_unset=True), request.auth, SKU_REFS)
     return services.sku_update(by=request.auth, sku=sku, **data)
 
 
 @skus_router.delete("/{int:sku_id}", response={204: None, **ERROR_RESPONSES})
-def sku_delete(request, sku_id: int):
+def sku_delete(request, sku_id: Id):
     sku = get_scoped_or_404(SKU, request.auth, sku_id)
     services.sku_delete(by=request.auth, sku=sku)
     return HttpResponse(status=204)

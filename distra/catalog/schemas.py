@@ -4,6 +4,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from distra.core.api import Id
+
 Money = Field(..., ge=0, max_digits=12, decimal_places=2)
 
 
@@ -29,7 +31,7 @@ class CategoryOut(Schema):
 class CategoryIn(Schema):
     code: str = Field(..., min_length=1, max_length=32)
     name: str = Field(..., min_length=1, max_length=120)
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class SKUOut(Schema):
@@ -37,8 +39,8 @@ class SKUOut(Schema):
     code: str
     gtin: str
     name: str
-    brand_id: int
-    category_id: int
+    brand_id: Id
+    category_id: Id
     hsn_code: str
     units_per_case: int
     case_weight_kg: Decimal
@@ -56,8 +58,8 @@ class SKUIn(Schema):
     code: str = Field(..., min_length=1, max_length=32)
     gtin: str = Field(..., min_length=8, max_length=14)
     name: str = Field(..., min_length=1, max_length=200)
-    brand_id: int
-    category_id: int
+    brand_id: Id
+    category_id: Id
     hsn_code: str = Field(..., min_length=4, max_length=8)
     units_per_case: int = Field(..., ge=1, le=100000)
     case_weight_kg: Decimal = Field(..., ge=0, max_digits=9, decimal_places=3)
@@ -72,8 +74,8 @@ class SKUIn(Schema):
 class SKUPatch(Schema):
     gtin: str | None = Field(None, min_length=8, max_length=14)
     name: str | None = Field(None, min_length=1, max_length=200)
-    brand_id: int | None = None
-    category_id: int | None = None
+    brand_id: Id | None = None
+    category_id: Id | None = None
     hsn_code: str | None = Field(None, min_length=4, max_length=8)
     units_per_case: int | None = Field(None, ge=1, le=100000)
     case_weight_kg: Decimal | None = Field(None, ge=0, max_digits=9, decimal_places=3)
@@ -91,12 +93,12 @@ class CatalogFilter(Schema):
 
 
 class CategoryFilter(CatalogFilter):
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class SKUFilter(Schema):
-    brand_id: int | None = None
-    category_id: int | None = Field(None, description="Includes the category's children")
+    brand_id: Id | None = None
+    category_id: Id | None = Field(None, description="Includes the category's children")
     is_active: bool | None = None
     search: str | None = Field(None, max_length=100, description="Matches code, name or exact GTIN")
     sort: Literal["code", "-code", "name", "-name", "mrp", "-mrp", "base_price", "-base_price"] = "code"

@@ -7,18 +7,34 @@ message, and per field a list of ``{"code", "message"}``.
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from django.http.multipartparser import MultiPartParserError
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
 
 from distra.core.errors import DomainError, ValidationFailed
 
 logger = logging.getLogger("distra.api")
+
+
+# Row ids are positive 64-bit integers. Declaring the range turns a client's out-of-range id into a
+# 422 instead of an integer overflow in the database driver (SQLite raises OverflowError).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class Pagination(LimitOffsetPagination):
+    """ninja's limit/offset pagination with a bounded offset (an unbounded one overflows SQLite)."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=10**9)
 
 
 class ErrorOut(Schema):
@@ -45,9 +61,17 @@ class SessionAuth(APIKeyCookie):
     def __init__(self) -> None:
         super().__init__(csrf=True)
 
+    def _get_key(self, request):
+        # Only a signed-in session needs CSRF protection. Without one there is nothing to check,
+        # and a request whose bearer token was refused must get a 401, not a CSRF 403.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
-        return user if user is not None and user.is_authenticated else None
+        return user if key and user is not None and user.is_authenticated else None
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -96,6 +120,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def not_found(request, exc):
         return api.create_response(request, error_body("not_found", "Not found."), status=404)
 
+    @api.exception_handler(MultiPartParserError)
+    def malformed_multipart(request, exc):
+        # Reading request.POST (django-axes does, on a failed sign-in) parses a body labelled
+        # multipart/form-data; a missing or broken boundary is the client's error, not ours.
+        return api.create_response(request, error_body("malformed_body", "The request body cannot be parsed."), status=400)
+
     @api.exception_handler(Throttled)
     def throttled(request, exc):
         return api.create_response(request, error_body("throttled", "Too many requests; slow down."), status=429)
@@ -104,7 +134,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request, exc: HttpError):
         if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
             return api.create_response(request, error_body("malformed_json", "The request body is not valid JSON."), status=400)
-        code = {400: "bad_request", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}.get(exc.status_code, "error")
+        code = {400: "bad_request", 403: "csrf_failed", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}.get(exc.status_code, "error")
         return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
 
     @api.exception_handler(Exception)

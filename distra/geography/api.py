@@ -1,8 +1,8 @@
 from django.http import HttpResponse
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from distra.core.api import ERROR_RESPONSES, apply_sort, get_scoped_or_404, require_view, resolve_ids
+from distra.core.api import ERROR_RESPONSES, Id, Pagination, apply_sort, get_scoped_or_404, require_view, resolve_ids
 from distra.geography import selectors, services
 from distra.geography.models import GeoNode
 from distra.geography.schemas import GeoNodeFilter, GeoNodeIn, GeoNodeOut, GeoNodePatch
@@ -11,7 +11,7 @@ router = Router(tags=["geography"])
 
 
 @router.get("/nodes", response={200: list[GeoNodeOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def geonode_list(request, filters: Query[GeoNodeFilter]):
     require_view(request.auth, GeoNode)
     qs = selectors.geonode_list(user=request.auth, kind=filters.kind, parent_id=filters.parent_id, search=filters.search or "")
@@ -25,19 +25,19 @@ def geonode_create(request, payload: GeoNodeIn):
 
 
 @router.get("/nodes/{int:node_id}", response={200: GeoNodeOut, **ERROR_RESPONSES})
-def geonode_get(request, node_id: int):
+def geonode_get(request, node_id: Id):
     require_view(request.auth, GeoNode)
     return get_scoped_or_404(GeoNode, request.auth, node_id)
 
 
 @router.patch("/nodes/{int:node_id}", response={200: GeoNodeOut, **ERROR_RESPONSES})
-def geonode_update(request, node_id: int, payload: GeoNodePatch):
+def geonode_update(request, node_id: Id, payload: GeoNodePatch):
     node = get_scoped_or_404(GeoNode, request.auth, node_id)
     return services.geonode_update(by=request.auth, node=node, **payload.dict(exclude_unset=True))
 
 
 @router.delete("/nodes/{int:node_id}", response={204: None, **ERROR_RESPONSES})
-def geonode_delete(request, node_id: int):
+def geonode_delete(request, node_id: Id):
     node = get_scoped_or_404(GeoNode, request.auth, node_id)
     services.geonode_delete(by=request.auth, node=node)
     return HttpResponse(status=204)

@@ -2,6 +2,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from distra.core.api import Id
+
 from distra.geography.choices import GeoKind
 
 
@@ -19,7 +21,7 @@ class GeoNodeIn(Schema):
     code: str = Field(..., min_length=1, max_length=32)
     name: str = Field(..., min_length=1, max_length=120)
     kind: GeoKind
-    parent_id: int | None = None
+    parent_id: Id | None = None
     country_code: str = Field("IN", min_length=2, max_length=2)
 
 
@@ -30,6 +32,6 @@ class GeoNodePatch(Schema):
 
 class GeoNodeFilter(Schema):
     kind: GeoKind | None = None
-    parent_id: int | None = None
+    parent_id: Id | None = None
     search: str | None = Field(None, max_length=100)
     sort: Literal["path", "-path", "code", "-code", "name", "-name"] = "path"

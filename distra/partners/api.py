@@ -2,10 +2,10 @@
 
 from django.http import HttpResponse
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from distra.core.errors import FieldProblem, ValidationFailed
-from distra.core.api import ERROR_RESPONSES, apply_sort, get_scoped_or_404, require_view, resolve_ids
+from distra.core.api import ERROR_RESPONSES, Id, Pagination, apply_sort, get_scoped_or_404, require_view, resolve_ids
 from distra.geography.models import GeoNode
 from distra.partners import selectors, services
 from distra.partners.models import Distributor, Outlet, Warehouse
@@ -47,7 +47,7 @@ def _territories(user, ids):
 # Distributors ---------------------------------------------------------------------------------
 
 @distributors_router.get("", response={200: list[DistributorOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def distributor_list(request, filters: Query[DistributorFilter]):
     require_view(request.auth, Distributor)
     qs = selectors.distributor_list(user=request.auth, status=filters.status, territory_id=filters.territory_id, search=filters.search or "")
@@ -63,13 +63,13 @@ def distributor_create(request, payload: DistributorIn):
 
 
 @distributors_router.get("/{int:distributor_id}", response={200: DistributorDetailOut, **ERROR_RESPONSES})
-def distributor_get(request, distributor_id: int):
+def distributor_get(request, distributor_id: Id):
     require_view(request.auth, Distributor)
     return get_scoped_or_404(Distributor, request.auth, distributor_id)
 
 
 @distributors_router.patch("/{int:distributor_id}", response={200: DistributorDetailOut, **ERROR_RESPONSES})
-def distributor_update(request, distributor_id: int, payload: DistributorPatch):
+def distributor_update(request, distributor_id: Id, payload: DistributorPatch):
     distributor = get_scoped_or_404(Distributor, request.auth, distributor_id)
     data = payload.dict(exclude_unset=True)
     territories = _territories(request.auth, data.pop("territory_ids", None))
@@ -77,21 +77,21 @@ def distributor_update(request, distributor_id: int, payload: DistributorPatch):
 
 
 @distributors_router.post("/{int:distributor_id}/status", response={200: DistributorDetailOut, **ERROR_RESPONSES})
-def distributor_set_status(request, distributor_id: int, payload: DistributorStatusIn):
+def distributor_set_status(request, distributor_id: Id, payload: DistributorStatusIn):
     """Move the distributor along its lifecycle: prospect → active ⇄ suspended → terminated."""
     distributor = get_scoped_or_404(Distributor, request.auth, distributor_id)
     return services.distributor_set_status(by=request.auth, distributor=distributor, status=payload.status)
 
 
 @distributors_router.post("/{int:distributor_id}/contacts", response={200: ContactOut, **ERROR_RESPONSES})
-def distributor_contact_save(request, distributor_id: int, payload: ContactIn):
+def distributor_contact_save(request, distributor_id: Id, payload: ContactIn):
     """Add a contact, or update the one with the same name."""
     distributor = get_scoped_or_404(Distributor, request.auth, distributor_id)
     return services.contact_save(by=request.auth, distributor=distributor, **payload.dict())
 
 
 @distributors_router.delete("/{int:distributor_id}", response={204: None, **ERROR_RESPONSES})
-def distributor_delete(request, distributor_id: int):
+def distributor_delete(request, distributor_id: Id):
     distributor = get_scoped_or_404(Distributor, request.auth, distributor_id)
     services.distributor_delete(by=request.auth, distributor=distributor)
     return HttpResponse(status=204)
@@ -100,7 +100,7 @@ def distributor_delete(request, distributor_id: int):
 # Warehouses -----------------------------------------------------------------------------------
 
 @warehouses_router.get("", response={200: list[WarehouseOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def warehouse_list(request, filters: Query[WarehouseFilter]):
     require_view(request.auth, Warehouse)
     qs = selectors.warehouse_list(user=request.auth, distributor_id=filters.distributor_id, search=filters.search or "")
@@ -114,13 +114,13 @@ def warehouse_create(request, payload: WarehouseIn):
 
 
 @warehouses_router.get("/{int:warehouse_id}", response={200: WarehouseOut, **ERROR_RESPONSES})
-def warehouse_get(request, warehouse_id: int):
+def warehouse_get(request, warehouse_id: Id):
     require_view(request.auth, Warehouse)
     return get_scoped_or_404(Warehouse, request.auth, warehouse_id)
 
 
 @warehouses_router.patch("/{int:warehouse_id}", response={200: WarehouseOut, **ERROR_RESPONSES})
-def warehouse_update(request, warehouse_id: int, payload: WarehousePatch):
+def warehouse_update(request, warehouse_id: Id, payload: WarehousePatch):
     warehouse = get_scoped_or_404(Warehouse, request.auth, warehouse_id)
     return services.warehouse_update(by=request.auth, warehouse=warehouse, **payload.dict(exclude_unset=True))
 
@@ -131,7 +131,7 @@ OUTLET_REFS = {"territory_id": ("territory", GeoNode), "distributor_id": ("distr
 
 
 @outlets_router.get("", response={200: list[OutletOut], **ERROR_RESPONSES})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def outlet_list(request, filters: Query[OutletFilter]):
     require_view(request.auth, Outlet)
     qs = selectors.outlet_list(
@@ -153,20 +153,20 @@ def outlet_create(request, payload: OutletIn):
 
 
 @outlets_router.get("/{int:outlet_id}", response={200: OutletOut, **ERROR_RESPONSES})
-def outlet_get(request, outlet_id: int):
+def outlet_get(request, outlet_id: Id):
     require_view(request.auth, Outlet)
     return get_scoped_or_404(Outlet, request.auth, outlet_id)
 
 
 @outlets_router.patch("/{int:outlet_id}", response={200: OutletOut, **ERROR_RESPONSES})
-def outlet_update(request, outlet_id: int, payload: OutletPatch):
+def outlet_update(request, outlet_id: Id, payload: OutletPatch):
     outlet = get_scoped_or_404(Outlet, request.auth, outlet_id)
     data = resolve_ids(payload.dict(exclude_unset=True), request.auth, OUTLET_REFS)
     return services.outlet_update(by=request.auth, outlet=outlet, **data)
 
 
 @outlets_router.delete("/{int:outlet_id}", response={204: None, **ERROR_RESPONSES})
-def outlet_delete(request, outlet_id: int):
+def outlet_delete(request, outlet_id: Id):
     outlet = get_scoped_or_404(Outlet, request.auth, outlet_id)
     services.outlet_delete(by=request.auth, outlet=outlet)
     return HttpResponse(status=204)

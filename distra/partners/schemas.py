@@ -4,6 +4,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from distra.core.api import Id
+
 from distra.partners.choices import Channel, DistributorStatus, OutletClass, OutletStatus
 
 Latitude = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
@@ -69,7 +71,7 @@ class DistributorIn(Schema):
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=32)
     address: str = Field("", max_length=2000)
-    territory_ids: list[int] = []
+    territory_ids: list[Id] = []
 
 
 class DistributorPatch(Schema):
@@ -79,7 +81,7 @@ class DistributorPatch(Schema):
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=32)
     address: str | None = Field(None, max_length=2000)
-    territory_ids: list[int] | None = None
+    territory_ids: list[Id] | None = None
 
 
 class DistributorStatusIn(Schema):
@@ -88,14 +90,14 @@ class DistributorStatusIn(Schema):
 
 class DistributorFilter(Schema):
     status: DistributorStatus | None = None
-    territory_id: int | None = None
+    territory_id: Id | None = None
     search: str | None = Field(None, max_length=100, description="Matches code, legal or trade name")
     sort: Literal["code", "-code", "legal_name", "-legal_name", "created_at", "-created_at", "status", "-status"] = "code"
 
 
 class WarehouseOut(Schema):
     id: int
-    distributor_id: int
+    distributor_id: Id
     code: str
     name: str
     address: str
@@ -105,7 +107,7 @@ class WarehouseOut(Schema):
 
 
 class WarehouseIn(Schema):
-    distributor_id: int
+    distributor_id: Id
     code: str = Field(..., min_length=1, max_length=32)
     name: str = Field(..., min_length=1, max_length=120)
     address: str = Field("", max_length=2000)
@@ -123,7 +125,7 @@ class WarehousePatch(Schema):
 
 
 class WarehouseFilter(Schema):
-    distributor_id: int | None = None
+    distributor_id: Id | None = None
     search: str | None = Field(None, max_length=100)
     sort: Literal["code", "-code", "name", "-name"] = "code"
 
@@ -141,9 +143,9 @@ class OutletOut(Schema):
     longitude: Decimal | None
     channel: Channel
     outlet_class: OutletClass
-    territory_id: int
+    territory_id: Id
     territory_name: str
-    distributor_id: int
+    distributor_id: Id
     distributor_code: str
     status: OutletStatus
     tax_id: str
@@ -171,8 +173,8 @@ class OutletIn(Schema):
     longitude: Decimal | None = Longitude
     channel: Channel = Channel.GENERAL_TRADE
     outlet_class: OutletClass = OutletClass.C
-    territory_id: int
-    distributor_id: int
+    territory_id: Id
+    distributor_id: Id
     status: OutletStatus = OutletStatus.ACTIVE
     tax_id: str = Field("", max_length=32)
 
@@ -188,15 +190,15 @@ class OutletPatch(Schema):
     longitude: Decimal | None = Longitude
     channel: Channel | None = None
     outlet_class: OutletClass | None = None
-    territory_id: int | None = None
-    distributor_id: int | None = None
+    territory_id: Id | None = None
+    distributor_id: Id | None = None
     status: OutletStatus | None = None
     tax_id: str | None = Field(None, max_length=32)
 
 
 class OutletFilter(Schema):
-    territory_id: int | None = None
-    distributor_id: int | None = None
+    territory_id: Id | None = None
+    distributor_id: Id | None = None
     channel: Channel | None = None
     outlet_class: OutletClass | None = None
     status: OutletStatus | None = None
