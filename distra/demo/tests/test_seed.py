@@ -88,9 +88,11 @@ def test_small_demo_has_the_specified_counts(demo):
         "administrator": 1, "brand_manager": 1, "area_sales_manager": 6, "distributor": 8, "field_rep": 30,
     }
     per_distributor = Counter(Warehouse.objects.values_list("distributor_id", flat=True))
-    assert len(per_distributor) == 8 and set(per_distributor.values()) <= {1, 2}
+    assert len(per_distributor) == 8
+    assert set(per_distributor.values()) <= {1, 2}
     primaries = Counter(DistributorContact.objects.filter(is_primary=True).values_list("distributor_id", flat=True))
-    assert len(primaries) == 8 and set(primaries.values()) == {1}
+    assert len(primaries) == 8
+    assert set(primaries.values()) == {1}
 
 
 def test_geography_and_categories_have_materialised_paths(demo):
@@ -101,15 +103,20 @@ def test_geography_and_categories_have_materialised_paths(demo):
 
 def test_every_gtin_is_a_valid_ean13_from_gs1_india(demo):
     for gtin in SKU.objects.values_list("gtin", flat=True):
-        assert len(gtin) == 13 and gtin.startswith("890") and ean.is_valid(gtin), gtin
+        assert gtin.startswith("890"), gtin
+        assert len(gtin) == 13, gtin
+        assert ean.is_valid(gtin), gtin
 
 
 def test_sku_prices_taxes_and_hsn_codes_are_consistent(demo):
     for sku in SKU.objects.select_related("category"):
         assert sku.price_with_tax <= sku.mrp, sku.code
-        assert sku.base_price > 0 and sku.units_per_case >= 1 and sku.shelf_life_days >= 1
+        assert sku.base_price > 0
+        assert sku.units_per_case >= 1
+        assert sku.shelf_life_days >= 1
         assert sku.tax_rate in (5, 12, 18, 28)
-        assert len(sku.hsn_code) in (4, 6, 8) and sku.hsn_code.isdigit()
+        assert len(sku.hsn_code) in (4, 6, 8)
+        assert sku.hsn_code.isdigit()
     # One HSN code and one GST rate per category.
     pairs = set(SKU.objects.values_list("category_id", "hsn_code", "tax_rate"))
     assert len(pairs) == 8
@@ -121,12 +128,14 @@ def test_every_gstin_is_valid_and_registered_in_the_home_territory_state(demo):
         assert gstin.is_valid(d.tax_id), d.tax_id
         assert d.tax_id[:2] == site_state[d.territory_codes[0]]
     outlet_ids = [tax_id for tax_id in Outlet.objects.values_list("tax_id", flat=True) if tax_id]
-    assert outlet_ids and all(gstin.is_valid(tax_id) for tax_id in outlet_ids)
+    assert outlet_ids
+    assert all(gstin.is_valid(tax_id) for tax_id in outlet_ids)
 
 
 def test_every_territory_is_served_and_each_distributor_serves_one_or_two(demo):
     served = Counter(DistributorTerritory.objects.values_list("distributor_id", flat=True))
-    assert set(served.values()) <= {1, 2} and len(served) == 8
+    assert set(served.values()) <= {1, 2}
+    assert len(served) == 8
     assert not GeoNode.objects.filter(kind="territory", distributors__isnull=True).exists()
 
 
@@ -141,13 +150,15 @@ def test_every_phone_is_a_valid_indian_number_in_e164(demo):
     phones += list(DistributorContact.objects.values_list("phone", flat=True))
     for phone in phones:
         number = phonenumbers.parse(phone, None)
-        assert phonenumbers.is_valid_number(number) and number.country_code == 91, phone
+        assert phonenumbers.is_valid_number(number), phone
+        assert number.country_code == 91, phone
         assert phone == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def test_outlets_have_a_realistic_channel_and_class_mix_near_their_city(demo):
     channels = Counter(Outlet.objects.values_list("channel", flat=True))
-    assert channels.most_common(1)[0] == ("general_trade", channels["general_trade"]) and channels["general_trade"] > 1250
+    assert channels.most_common(1)[0] == ("general_trade", channels["general_trade"])
+    assert channels["general_trade"] > 1250
     assert set(channels) == {"general_trade", "modern_trade", "pharmacy", "horeca", "wholesale"}
     classes = Counter(Outlet.objects.values_list("outlet_class", flat=True))
     for outlet_class, share in (("A", 0.15), ("B", 0.35), ("C", 0.50)):
@@ -182,7 +193,8 @@ def test_first_logins_form_one_chain(demo):
     rep_outlets = set(Outlet.objects.for_user(first["field_rep"]).values_list("pk", flat=True))
     asm_outlets = set(Outlet.objects.for_user(first["area_sales_manager"]).values_list("pk", flat=True))
     distributor_outlets = set(Outlet.objects.for_user(first["distributor"]).values_list("pk", flat=True))
-    assert rep_outlets and rep_outlets <= asm_outlets
+    assert rep_outlets
+    assert rep_outlets <= asm_outlets
     assert rep_outlets & distributor_outlets
     assert len(asm_outlets) < Outlet.objects.count()
 
@@ -202,7 +214,8 @@ def test_reset_replaces_the_demo_with_another_seed(demo, settings, tmp_path, cap
     old_codes = set(Outlet.objects.values_list("code", flat=True))
     call_command("seed", "demo", "--seed", "99", "--reset")
     assert "http://127.0.0.1:8000" in capsys.readouterr().out
-    assert Outlet.objects.count() == 2500 and User.objects.count() == 46
+    assert Outlet.objects.count() == 2500
+    assert User.objects.count() == 46
     assert set(Outlet.objects.values_list("code", flat=True)) != old_codes
     logins = json.loads((tmp_path / "demo-logins.json").read_text())
     assert {login["password"] for login in logins} == {"another-demo-password"}
