@@ -1,6 +1,6 @@
 """Imports and exports over HTTP: upload a file to import, download one to export."""
 
-from ninja import File, Router
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from distra.core.api import ERROR_RESPONSES
@@ -31,7 +31,7 @@ def data_import(request, kind: Kind, file: File[UploadedFile], dry_run: bool = F
             by=request.auth, kind=kind.value, data=file.read(), filename=file.name or "", dry_run=dry_run, partial=partial
         )
     except services.ImportRejected as exc:
-        return 422, exc.as_dict()
+        return Status(422, exc.as_dict())
     return report.as_dict()
 
 
