@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -35,7 +35,7 @@ class TooManyAttempts(DomainError):
 def token_issue(*, request, username: str, password: str) -> str:
     """Check the credentials (throttled by django-axes) and return a new bearer token.
 
-    The raw token is returned once; only its hash is stored.
+    The raw token is returned once; only its hash is stored. A success resets the failure count.
     """
     try:
         user = authenticate(request=request, username=username, password=password)
@@ -45,6 +45,9 @@ def token_issue(*, request, username: str, password: str) -> str:
         raise TooManyAttempts()
     if user is None or not user.is_active:
         raise InvalidCredentials()
+    # A token is a sign-in: tell the listeners django.contrib.auth.login() would (django-axes resets
+    # the failure count, Django records last_login), without creating a session.
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
     raw = ApiToken.generate()
     ApiToken.objects.create(
         user=user, key_hash=hash_token(raw), prefix=raw[4:12], expires_at=timezone.now() + TOKEN_LIFETIME
