@@ -46,6 +46,11 @@ def _normalize_distributor(distributor: Distributor) -> None:
         distributor.tax_id = _normalize(problems, "tax_id", normalize_tax_id, distributor.country_code, distributor.tax_id)
     if distributor.phone:
         distributor.phone = _normalize(problems, "phone", normalize_phone, distributor.phone, distributor.country_code)
+    if "tax_id" not in problems and distributor.tax_id:
+        # The database constraint would only say "distributor_tax_id_unique is violated" on no field.
+        taken = Distributor.objects.filter(tax_id=distributor.tax_id).exclude(pk=distributor.pk).exists()
+        if taken:
+            problems["tax_id"] = [FieldProblem("duplicate", f"Another distributor is registered with {distributor.tax_id}.")]
     if problems:
         raise ValidationFailed(problems)
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 
 from distra.core.testing import VISIBLE_OUTLETS
@@ -82,3 +84,110 @@ def test_list_sorts_and_filters(org, api):
     assert [item["code"] for item in response.json()["items"]] == ["O-DEL2-B", "O-DEL2-A"]
     response = client.get("/api/v1/outlets", {"sort": "bogus"})
     assert response.status_code == 422
+
+
+# Validation, field by field ----------------------------------------------------------------------
+
+def new_outlet(org, **changes):
+    payload = {
+        "code": "O-NEW", "name": "New Kirana", "territory_id": org.nodes["T-DEL-1"].pk,
+        "distributor_id": org.distributors["D-ONE"].pk,
+    }
+    return {**payload, **changes}
+
+
+def field_codes(response, name):
+    return [problem["code"] for problem in response.json()["fields"][name]]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "code"),
+    [
+        ({"phone": "12345"}, "phone", "invalid_phone"),
+        ({"tax_id": "07AAACD1234A1ZK"}, "tax_id", "invalid_gstin"),
+        ({"latitude": "90.5"}, "latitude", "less_than_equal"),
+        ({"latitude": "-91"}, "latitude", "greater_than_equal"),
+        ({"longitude": "180.1"}, "longitude", "less_than_equal"),
+        ({"latitude": "28.1234567"}, "latitude", "decimal_max_places"),
+        ({"latitude": "north"}, "latitude", "decimal_parsing"),
+        ({"territory_id": 987654}, "territory_id", "not_found"),
+        ({"distributor_id": 987654}, "distributor_id", "not_found"),
+        ({"territory_id": "abc"}, "territory_id", "int_parsing"),
+        ({"territory_id": 0}, "territory_id", "greater_than_equal"),
+        ({"channel": "street_cart"}, "channel", "enum"),
+        ({"outlet_class": "D"}, "outlet_class", "enum"),
+        ({"code": ""}, "code", "string_too_short"),
+        ({"name": ["a list"]}, "name", "string_type"),
+    ],
+)
+def test_outlet_create_rejects_bad_field_with_its_code(org, api, changes, field, code):
+    response = api(org.users["admin"]).post("/api/v1/outlets", new_outlet(org, **changes))
+    assert response.status_code == 422, response.content
+    assert response.json()["code"] == "validation_error"
+    assert field_codes(response, field) == [code]
+    assert not Outlet.objects.filter(code="O-NEW").exists()
+
+
+def test_outlet_create_needs_code_name_territory_and_distributor(org, api):
+    response = api(org.users["admin"]).post("/api/v1/outlets", {})
+    assert response.status_code == 422
+    assert {name: field_codes(response, name) for name in response.json()["fields"]} == {
+        "code": ["missing"], "name": ["missing"], "territory_id": ["missing"], "distributor_id": ["missing"],
+    }
+
+
+def test_outlet_must_sit_in_a_territory_not_an_area(org, api):
+    response = api(org.users["admin"]).post("/api/v1/outlets", new_outlet(org, territory_id=org.nodes["A-DEL"].pk))
+    assert response.status_code == 422
+    assert field_codes(response, "territory") == ["not_a_territory"]
+    assert not Outlet.objects.filter(code="O-NEW").exists()
+
+
+def test_outlet_code_is_unique(org, api):
+    response = api(org.users["admin"]).post("/api/v1/outlets", new_outlet(org, code="O-DEL1-A"))
+    assert response.status_code == 422
+    assert field_codes(response, "code") == ["unique"]
+    assert Outlet.objects.filter(code="O-DEL1-A").count() == 1
+
+
+def test_rep_cannot_move_an_outlet_into_another_scope(org, api):
+    outlet = org.outlets["O-DEL1-A"]
+    response = api(org.users["rep_del1"]).patch(
+        f"/api/v1/outlets/{outlet.pk}",
+        {"territory_id": org.nodes["T-MUM"].pk, "distributor_id": org.distributors["D-FOUR"].pk},
+    )
+    assert response.status_code == 422
+    assert set(response.json()["fields"]) == {"territory_id", "distributor_id"}
+    outlet.refresh_from_db()
+    assert (outlet.territory, outlet.distributor) == (org.nodes["T-DEL-1"], org.distributors["D-ONE"])
+
+
+def test_patch_changes_only_the_fields_sent(org, api):
+    outlet = org.outlets["O-DEL1-A"]
+    response = api(org.users["dist_one"]).patch(f"/api/v1/outlets/{outlet.pk}", {"outlet_class": "A", "phone": "+91 98123 45678"})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["outlet_class"], body["phone"], body["name"]) == ("A", "+919812345678", "O-DEL1-A General Store")
+    outlet.refresh_from_db()
+    assert (outlet.outlet_class, outlet.phone, outlet.latitude) == ("A", "+919812345678", Decimal("28.613900"))
+
+
+def test_patch_with_bad_phone_changes_nothing(org, api):
+    outlet = org.outlets["O-DEL1-A"]
+    response = api(org.users["admin"]).patch(f"/api/v1/outlets/{outlet.pk}", {"phone": "0000", "name": "Renamed"})
+    assert response.status_code == 422
+    assert field_codes(response, "phone") == ["invalid_phone"]
+    outlet.refresh_from_db()
+    assert (outlet.phone, outlet.name) == ("+919876543210", "O-DEL1-A General Store")
+
+
+def test_collection_path_has_no_trailing_slash_and_post_is_answered_there(org, api):
+    client = api(org.users["admin"])
+    response = client.post("/api/v1/outlets", new_outlet(org))
+    assert response.status_code == 201  # answered at this path, not redirected
+    assert "Location" not in response
+    slashed = client.post("/api/v1/outlets/", new_outlet(org, code="O-NEW-2"))
+    assert slashed.status_code == 404
+    assert not Outlet.objects.filter(code="O-NEW-2").exists()
+    assert client.get("/api/v1/outlets/").status_code == 404
+    assert client.get(f"/api/v1/outlets/{org.outlets['O-DEL1-A'].pk}/").status_code == 404
