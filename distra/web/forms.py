@@ -33,6 +33,12 @@ def _territories(user):
     return geography.geonode_list(user=user, kind=GeoKind.TERRITORY).order_by("name")
 
 
+def _territory_field(field: forms.ModelChoiceField, user) -> None:
+    """Offer the user's territories, each by its name (they are all territories)."""
+    field.queryset = _territories(user)
+    field.label_from_instance = lambda node: node.name
+
+
 # Filters ----------------------------------------------------------------------------------------
 
 class SearchForm(forms.Form):
@@ -48,7 +54,7 @@ class OutletFilterForm(SearchForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = _territories(user)
+        _territory_field(self.fields["territory"], user)
         self.fields["distributor"].queryset = partners.distributor_list(user=user)
 
 
@@ -58,7 +64,7 @@ class DistributorFilterForm(SearchForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = _territories(user)
+        _territory_field(self.fields["territory"], user)
 
 
 class WarehouseFilterForm(SearchForm):
@@ -100,7 +106,7 @@ class OutletForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(fields_for_model(Outlet, fields=OUTLET_FORM_FIELDS))
-        self.fields["territory"].queryset = _territories(user)
+        _territory_field(self.fields["territory"], user)
         self.fields["distributor"].queryset = partners.distributor_list(user=user)
         self.fields["address"].widget.attrs["rows"] = 2
 
