@@ -1,5 +1,7 @@
 """distra export <distributors|outlets|skus> [--format csv|xlsx] [-o FILE] --user USERNAME"""
 
+import os
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -32,8 +34,12 @@ class Command(BaseCommand):
         if format == "xlsx":
             output.write_bytes(xlsx_bytes(header, rows, title=kind))
         elif output is None:
-            for line in csv_lines(header, rows):
-                self.stdout.write(line.lstrip("\ufeff"), ending="")
+            try:
+                for line in csv_lines(header, rows):
+                    self.stdout.write(line.lstrip("\ufeff"), ending="")
+            except BrokenPipeError:  # e.g. piped into head: the reader has what it wanted
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return
         else:
             with output.open("w", encoding="utf-8", newline="") as fh:
                 fh.writelines(csv_lines(header, rows))

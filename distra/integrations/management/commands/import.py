@@ -33,7 +33,7 @@ class Command(BaseCommand):
             data = file.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}", returncode=2) from exc
-        with tqdm(desc=f"{kind}", unit="row", disable=no_progress, file=self.stderr._out, leave=False) as bar:
+        with tqdm(desc=f"{kind}", unit="row", disable=no_progress, file=self.stderr._out, leave=False, delay=0.5) as bar:
 
             def progress(done: int, total: int) -> None:
                 bar.total = total
