@@ -44,6 +44,7 @@ class Command(BaseCommand):
                 result = builder.build_demo(seed=seed, scale=scale, progress=progress)
         except builder.DemoDataConflict as exc:
             raise CommandError(f"{exc}. Nothing was written.") from exc
+        builder.refresh_statistics()
         self._report(result, time.monotonic() - started)
 
     def _report(self, result: builder.DemoResult, seconds: float) -> None:
