@@ -49,11 +49,15 @@ def chromium_browser():
 
 
 @pytest.fixture(scope="session")
-def served_static():
+def served_static(tmp_path_factory):
     """DEBUG stays off; WhiteNoise serves the static files from the finders (Bootstrap from
-    node_modules) without a collectstatic run. Enabled before the live server starts."""
+    node_modules) without a collectstatic run; translations are compiled afresh from the .po
+    files. Enabled before the live server starts."""
+    from distra.web.tests.helpers import compile_catalogs
+
     overrides = override_settings(
         WHITENOISE_USE_FINDERS=True,
+        LOCALE_PATHS=[compile_catalogs(tmp_path_factory.mktemp("locale"))],
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

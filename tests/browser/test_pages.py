@@ -118,3 +118,17 @@ def test_field_rep_on_a_phone(browser_page, site, transactional_db):
     page.click("#edit-form button[type=submit]")
     page.wait_for_url(re.compile(r"/outlets/\d+$"))
     assert org.outlets["O-DEL1-A"].__class__.objects.get(code="O-PHONE-1").phone == "+919876543210"
+
+
+def test_distributor_user_switches_to_hindi(browser_page, site, transactional_db):
+    build_org()
+    page = browser_page()
+    sign_in(page, site.url, "dist_one", "/profile")
+    page.select_option("#id_language", "hi")
+    page.click("#language-form button[type=submit]")
+    page.get_by_text("आपकी भाषा सहेज ली गई है।").wait_for()
+    assert page.locator("html").get_attribute("lang") == "hi"
+    page.locator("#main-nav").get_by_role("link", name="आउटलेट").click()
+    page.get_by_role("heading", name="आउटलेट").wait_for()
+    assert shown_codes(page) == VISIBLE_OUTLETS["dist_one"]
+    page.screenshot(path=str(SCREENSHOTS / "distra-dist_one-hindi.png"), full_page=True)

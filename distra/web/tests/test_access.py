@@ -129,3 +129,9 @@ def test_admin_edits_a_distributor_through_the_service(org, client_for):
     assert response.status_code == 302
     distributor.refresh_from_db()
     assert (distributor.trade_name, distributor.phone) == ("One Mart", "+911123456789")
+
+
+def test_an_unknown_address_gets_the_friendly_404_page(org, client_for):
+    response = client_for(org.users["rep_del1"]).get("/no-such-page")
+    assert response.status_code == 404
+    assert "Back to the home page" in response.content.decode()
