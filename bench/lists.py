@@ -52,6 +52,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="timed requests per role and target (default 200)")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests per role and target first (default 5)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--slowest", type=int, default=0, help="also print the N slowest requests per role and target")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))  # run the cleanup below
 
@@ -253,7 +254,7 @@ def page_paths(rng: random.Random, count: int, territories: list[str]) -> list[s
     return paths
 
 
-def timed(client: Client, paths: list[str], headers: dict, warmup: int) -> list[float]:
+def timed(client: Client, paths: list[str], headers: dict, warmup: int) -> list[tuple[float, str]]:
     times = []
     for i, path in enumerate(paths):
         started = time.perf_counter()
@@ -262,7 +263,7 @@ def timed(client: Client, paths: list[str], headers: dict, warmup: int) -> list[
         if status != 200:
             raise SystemExit(f"GET {path}: HTTP {status} {content[:300]!r}")
         if i >= warmup:
-            times.append(elapsed)
+            times.append((elapsed, path))
     return times
 
 
@@ -274,9 +275,9 @@ def visible_territories(client: Client, headers: dict) -> list[str]:
     return [str(node["id"]) for node in (data["items"] if isinstance(data, dict) else data)]
 
 
-def bench_roles(port: int, logins: dict[str, dict], args) -> dict[str, dict[str, list[float]]]:
+def bench_roles(port: int, logins: dict[str, dict], args) -> dict[str, dict[str, list[tuple[float, str]]]]:
     rng = random.Random(args.seed)
-    results: dict[str, dict[str, list[float]]] = {}
+    results: dict[str, dict[str, list[tuple[float, str]]]] = {}
     total = args.warmup + args.requests
     for role, login in logins.items():
         api, headers = api_client(port, login["username"], login["password"])
@@ -289,9 +290,13 @@ def bench_roles(port: int, logins: dict[str, dict], args) -> dict[str, dict[str,
             territories = visible_territories(api, headers)
             results[role]["page"] = timed(page, page_paths(rng, total, territories), {}, args.warmup)
         line = f"{role:<19} {login['username']:<10} {count:>6} outlets"
-        for target, times in results[role].items():
+        for target, timings in results[role].items():
+            times = [t for t, _ in timings]
             line += f"   {target}: p50 {percentile(times, 50):6.1f} ms  p99 {percentile(times, 99):6.1f} ms"
         print(line, flush=True)
+        for target, timings in results[role].items():
+            for elapsed, path in sorted(timings, reverse=True)[: args.slowest]:
+                print(f"    slow {target}: {elapsed:6.1f} ms  {path}")
     return results
 
 
@@ -301,10 +306,10 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[rank]
 
 
-def summarise(results: dict[str, dict[str, list[float]]]) -> dict:
+def summarise(results: dict[str, dict[str, list[tuple[float, str]]]]) -> dict:
     summary = {}
     for target in ("api", "page"):
-        pooled = [t for per_role in results.values() for t in per_role.get(target, [])]
+        pooled = [t for per_role in results.values() for t, _ in per_role.get(target, [])]
         summary[f"{target}_p50_ms"] = round(percentile(pooled, 50), 1) if pooled else None
         summary[f"{target}_p99_ms"] = round(percentile(pooled, 99), 1) if pooled else None
     return summary
