@@ -4,7 +4,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from distra.core.api import Id
+from distra.core.api import Id, PatchIn
 
 Money = Field(..., ge=0, max_digits=12, decimal_places=2)
 
@@ -71,7 +71,7 @@ class SKUIn(Schema):
     is_active: bool = True
 
 
-class SKUPatch(Schema):
+class SKUPatch(PatchIn):
     gtin: str | None = Field(None, min_length=8, max_length=14)
     name: str | None = Field(None, min_length=1, max_length=200)
     brand_id: Id | None = None

@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Thr
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import model_validator
 
 from distra.core.errors import DomainError, ValidationFailed
 
@@ -35,6 +36,18 @@ class Pagination(LimitOffsetPagination):
 
     class Input(LimitOffsetPagination.Input):
         offset: int = Field(0, ge=0, le=10**9)
+
+
+class PatchIn(Schema):
+    """Base of the PATCH bodies. ninja's Schema reads attributes from any object, so a body of
+    ``[]``, ``42`` or ``"x"`` would pass as an empty change; only a JSON object may."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_object_only(cls, data):
+        if not isinstance(getattr(data, "_obj", data), dict):  # ninja has wrapped it in a DjangoGetter
+            raise ValueError("The body must be an object of the fields to change.")
+        return data
 
 
 class ErrorOut(Schema):

@@ -2,7 +2,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from distra.core.api import Id
+from distra.core.api import Id, PatchIn
 
 from distra.geography.choices import GeoKind
 
@@ -25,7 +25,7 @@ class GeoNodeIn(Schema):
     country_code: str = Field("IN", min_length=2, max_length=2)
 
 
-class GeoNodePatch(Schema):
+class GeoNodePatch(PatchIn):
     code: str | None = Field(None, min_length=1, max_length=32)
     name: str | None = Field(None, min_length=1, max_length=120)
 

@@ -4,7 +4,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from distra.core.api import Id
+from distra.core.api import Id, PatchIn
 
 from distra.partners.choices import Channel, DistributorStatus, OutletClass, OutletStatus
 
@@ -74,7 +74,7 @@ class DistributorIn(Schema):
     territory_ids: list[Id] = []
 
 
-class DistributorPatch(Schema):
+class DistributorPatch(PatchIn):
     legal_name: str | None = Field(None, min_length=1, max_length=200)
     trade_name: str | None = Field(None, max_length=200)
     tax_id: str | None = Field(None, max_length=32)
@@ -116,7 +116,7 @@ class WarehouseIn(Schema):
     is_active: bool = True
 
 
-class WarehousePatch(Schema):
+class WarehousePatch(PatchIn):
     name: str | None = Field(None, min_length=1, max_length=120)
     address: str | None = Field(None, max_length=2000)
     latitude: Decimal | None = Latitude
@@ -179,7 +179,7 @@ class OutletIn(Schema):
     tax_id: str = Field("", max_length=32)
 
 
-class OutletPatch(Schema):
+class OutletPatch(PatchIn):
     name: str | None = Field(None, min_length=1, max_length=200)
     owner_name: str | None = Field(None, max_length=120)
     phone: str | None = Field(None, max_length=32)
