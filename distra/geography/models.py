@@ -51,8 +51,8 @@ class GeoNode(ScopedModel):
 
     @classmethod
     def scope_q(cls, scope) -> Q:
-        # A scoped user sees its subtree and the territories it covers (and their ancestors, so
-        # that a name such as "North / Delhi" can be shown).
+        # A scoped user sees the subtrees of its nodes and the territories it covers (a
+        # distributor user: the territories it serves). Ancestors are not shown.
         q = Q(id__in=scope.territory_ids)
         for path in scope.geo_paths:
             q |= Q(path__startswith=path)
