@@ -100,7 +100,5 @@ class SKU(CatalogModel):
 
     def clean(self) -> None:
         if None not in (self.base_price, self.tax_rate, self.mrp) and self.price_with_tax > self.mrp:
-            raise ValidationError(
-                {"base_price": _("Base price plus tax (%(gross)s) exceeds the MRP (%(mrp)s).") % {"gross": self.price_with_tax, "mrp": self.mrp}},
-                code="above_mrp",
-            )
+            message = _("Base price plus tax (%(gross)s) exceeds the MRP (%(mrp)s).") % {"gross": self.price_with_tax, "mrp": self.mrp}
+            raise ValidationError({"base_price": ValidationError(message, code="above_mrp")})

@@ -44,10 +44,8 @@ class GeoNode(ScopedModel):
         expected = PARENT_KIND.get(self.kind)
         parent_kind = self.parent.kind if self.parent_id else None
         if parent_kind != expected:
-            raise ValidationError(
-                {"parent": _("A %(kind)s must sit under a %(expected)s.") % {"kind": self.kind, "expected": expected or _("nothing")}},
-                code="invalid_parent",
-            )
+            message = _("A %(kind)s must sit under a %(expected)s.") % {"kind": self.kind, "expected": expected or _("nothing")}
+            raise ValidationError({"parent": ValidationError(message, code="invalid_parent")})
 
     @classmethod
     def scope_q(cls, scope) -> Q:

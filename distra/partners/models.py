@@ -184,7 +184,7 @@ class Outlet(ScopedModel):
         from distra.geography.choices import GeoKind
 
         if self.territory_id and self.territory.kind != GeoKind.TERRITORY:
-            raise ValidationError({"territory": _("An outlet belongs to a territory.")}, code="not_a_territory")
+            raise ValidationError({"territory": ValidationError(_("An outlet belongs to a territory."), code="not_a_territory")})
 
     @classmethod
     def scope_q(cls, scope) -> Q:

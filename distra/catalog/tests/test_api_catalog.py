@@ -14,7 +14,6 @@ def field_codes(response, name):
 
 # SKU.clean() passes code="above_mrp" next to a dict of messages, where Django drops it; the fix
 # (ValidationError(message, code=...) inside the dict) is in catalog/models.py.
-CLEAN_LOSES_CODE = pytest.mark.xfail(strict=True, reason="SKU.clean() loses its error code (models.py)")
 
 
 def new_sku(org, **changes):
@@ -31,8 +30,7 @@ def new_sku(org, **changes):
         ({"gtin": "4006381333932"}, "gtin", "invalid_gtin"),  # check digit wrong
         ({"gtin": "40063813339A1"}, "gtin", "invalid_gtin"),
         ({"gtin": "8901234567890"}, "gtin", "unique"),  # SKU-1's
-        pytest.param({"base_price": "8.48"}, "base_price", "above_mrp", marks=CLEAN_LOSES_CODE),  # 8.48 + 18 % = 10.01 > 10.00
-        ({"base_price": "8.48"}, "base_price", "invalid"),  # what it answers today: the right field, a generic code
+        pytest.param({"base_price": "8.48"}, "base_price", "above_mrp"),  # 8.48 + 18 % = 10.01 > 10.00
         ({"hsn_code": "19053"}, "hsn_code", "invalid_hsn"),
         ({"brand_id": 987654}, "brand_id", "not_found"),
         ({"category_id": 987654}, "category_id", "not_found"),
@@ -63,7 +61,7 @@ def test_sku_patch_keeps_the_mrp_ceiling(org, api):
     response = api(org.users["admin"]).patch(f"/api/v1/skus/{sku.pk}", {"mrp": "8.00"})  # 7.50 + 18 % = 8.85
     assert response.status_code == 422
     assert response.json()["fields"] == {
-        "base_price": [{"code": "invalid", "message": "Base price plus tax (8.85) exceeds the MRP (8.00)."}]
+        "base_price": [{"code": "above_mrp", "message": "Base price plus tax (8.85) exceeds the MRP (8.00)."}]
     }
     sku.refresh_from_db()
     assert str(sku.mrp) == "10.00"

@@ -21,16 +21,9 @@ def test_node_create_sets_path_and_country_from_parent(org, api):
     assert GeoNode.objects.get(pk=body["id"]).path == body["path"]
 
 
-# GeoNode.clean() passes code="invalid_parent" next to a dict of messages, where Django drops it;
-# the fix (ValidationError(message, code=...) inside the dict) is in geography/models.py.
-CLEAN_LOSES_CODE = pytest.mark.xfail(strict=True, reason="GeoNode.clean() loses its error code (models.py)")
-
-
 @pytest.mark.parametrize(("kind", "parent", "field", "code"), [
-    pytest.param("territory", "NORTH", "parent", "invalid_parent", marks=CLEAN_LOSES_CODE),  # a territory sits under an area
-    pytest.param("region", None, "parent", "invalid_parent", marks=CLEAN_LOSES_CODE),  # only countries are roots
-    ("territory", "NORTH", "parent", "invalid"),  # what it answers today: the right field, a generic code
-    ("region", None, "parent", "invalid"),
+    ("territory", "NORTH", "parent", "invalid_parent"),  # a territory sits under an area
+    ("region", None, "parent", "invalid_parent"),  # only countries are roots
     ("planet", "IN", "kind", "enum"),
 ])
 def test_node_must_sit_under_the_kind_above_it(org, api, kind, parent, field, code):
