@@ -107,7 +107,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def ninja_validation(request, exc: NinjaValidationError):
-        if any(err.get("type") == "json_invalid" or "JSON" in str(err.get("msg", "")) for err in exc.errors):
+        if any(err.get("type") == "json_invalid" for err in exc.errors):
             return api.create_response(request, error_body("malformed_json", "The request body is not valid JSON."), status=400)
         return api.create_response(
             request, error_body("validation_error", "The request is not valid.", _ninja_validation_fields(exc.errors)), status=422
