@@ -1,6 +1,8 @@
+import json
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
@@ -30,6 +32,7 @@ class Command(BaseCommand):
             counts = ", ".join(f"{count} {name}" for name, count in existing.items())
             self.stdout.write(f"The database already has data ({counts}): already seeded, nothing done. "
                               "Use --reset to delete it and seed again.")
+            self._report_saved_logins()
             return
         started = time.monotonic()
 
@@ -54,16 +57,34 @@ class Command(BaseCommand):
             f"{len(plan.territories)} territories, {len(plan.catalog.skus)} SKUs, "
             f"{len(plan.distributors)} distributors, {len(plan.outlets)} outlets, {len(plan.users)} users."
         ))
-        self.stdout.write("")
-        self.stdout.write("Open http://127.0.0.1:8000 and sign in as:")
-        counts = {role: sum(1 for login in result.logins if login["role"] == role) for role in ROLE_ORDER}
-        width = max(len(login["username"]) for login in result.first_logins)
-        for login in result.first_logins:
-            more = counts[login["role"]] - 1
-            extra = f"  (+{more} more)" if more else ""
-            self.stdout.write(f"  {login['username']:<{width}}  {login['role']:<19} {login['scope']}{extra}")
+        self._write_logins(result.logins)
         if result.password_generated:
             self.stdout.write(f"Password for every demo user: {result.password}  (set DISTRA_DEMO_PASSWORD to choose it)")
         else:
             self.stdout.write("Password for every demo user: the value of DISTRA_DEMO_PASSWORD")
         self.stdout.write(f"All logins: {result.logins_path}")
+
+    def _write_logins(self, logins: list[dict]) -> None:
+        """The first login of each role (they form one chain), with how many more there are."""
+        self.stdout.write("")
+        self.stdout.write("Open http://127.0.0.1:8000 and sign in as:")
+        first = {}
+        for login in logins:
+            first.setdefault(login["role"], login)
+        width = max(len(login["username"]) for login in first.values())
+        for role in ROLE_ORDER:
+            if role not in first:
+                continue
+            login = first[role]
+            more = sum(1 for other in logins if other["role"] == role) - 1
+            extra = f"  (+{more} more)" if more else ""
+            self.stdout.write(f"  {login['username']:<{width}}  {role:<19} {login['scope']}{extra}")
+
+    def _report_saved_logins(self) -> None:
+        path = settings.VAR_DIR / "demo-logins.json"
+        if not path.exists():
+            return
+        logins = json.loads(path.read_text())
+        if logins:
+            self._write_logins(logins)
+            self.stdout.write(f"Password for every demo user: {logins[0]['password']}  (all logins: {path})")
