@@ -44,7 +44,7 @@ def test_sku_rules_come_from_the_catalog_service(org):
     ]
     report = data_import(by=org.users["brand"], kind="skus", data=csv_file(SKU_HEADER, rows), dry_run=True)
     assert [(p.row, p.column, p.code) for p in report.problems] == [
-        (2, "base_price", "invalid"),  # SKU.clean() words it "above MRP" but drops its code
+        (2, "base_price", "above_mrp"),
         (3, "units_per_case", "invalid_integer"),
         (3, "is_active", "invalid_boolean"),
         (3, "brand_code", "not_found"),
