@@ -32,9 +32,14 @@ def apply_changes(instance: models.Model, changes: Mapping[str, Any], allowed: I
 
 
 def save_validated(instance: models.Model, *, exclude: Iterable[str] = ()) -> models.Model:
-    """full_clean() then save(); validation and unique-key races become a 422, never a 500."""
+    """full_clean() then save(); validation and unique-key races become a 422, never a 500.
+
+    Check constraints are not re-validated here (each costs a query per row in Django's
+    implementation): every one of them restates a field validator or a clean() rule, and the
+    database still enforces them, answered as a 422 below if a row ever slips past.
+    """
     try:
-        instance.full_clean(exclude=list(exclude))
+        instance.full_clean(exclude=list(exclude), validate_constraints=False)
     except ValidationError as exc:
         raise ValidationFailed.from_django(exc) from exc
     try:

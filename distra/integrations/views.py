@@ -1,6 +1,5 @@
 """The data page: upload a file to import (or only check it), download exports and templates."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
@@ -13,6 +12,7 @@ from distra.integrations.forms import KIND_LABELS, ImportForm
 from distra.integrations.importers import KINDS
 from distra.integrations.permissions import may_export, may_import
 from distra.integrations.tabular import FORMATS
+from distra.web.pages import signed_in
 
 
 def _check_kind_and_format(kind: str, file_format: str) -> None:
@@ -20,9 +20,7 @@ def _check_kind_and_format(kind: str, file_format: str) -> None:
         raise Http404("No such kind or format.")
 
 
-# Anonymous visitors are sent to the login page for now; the shared 401-with-login-form answer
-# the web pages are getting replaces login_required here once it exists.
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def data_import(request):
     user = request.user
@@ -56,7 +54,7 @@ def data_import(request):
     return render(request, "integrations/data_import.html", context, status=status)
 
 
-@login_required
+@signed_in
 @require_GET
 def data_export(request, kind: str, format: str):  # noqa: A002 (the URL's parameter)
     _check_kind_and_format(kind, format)
@@ -66,7 +64,7 @@ def data_export(request, kind: str, format: str):  # noqa: A002 (the URL's param
         raise PermissionDenied(exc.message) from exc
 
 
-@login_required
+@signed_in
 @require_GET
 def data_template(request, kind: str, format: str):  # noqa: A002 (the URL's parameter)
     _check_kind_and_format(kind, format)

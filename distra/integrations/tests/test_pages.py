@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from distra.integrations.tabular import read_table
 from distra.partners.models import Outlet
@@ -86,7 +86,10 @@ def test_export_and_template_downloads(signed_in):
     assert client.get("/data/export/nothing.csv").status_code == 404
 
 
-def test_anonymous_is_sent_to_sign_in(client, org):
-    response = client.get(reverse("data-import"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+@pytest.mark.parametrize(
+    "url", [reverse_lazy("data-import"), reverse_lazy("data-export", kwargs={"kind": "outlets", "format": "csv"})]
+)
+def test_anonymous_gets_401_with_the_sign_in_form(client, org, url):
+    response = client.get(url)
+    assert response.status_code == 401
+    assert 'name="password"' in response.content.decode()
