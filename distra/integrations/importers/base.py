@@ -181,13 +181,24 @@ SERVICE_ERRORS = (DomainError, ValidationError, DatabaseError)
 
 # Kinds ------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Reference:
+    """A cell that names another row by its code: resolved in bulk, within the user's scope."""
+
+    column: str
+    model: type[models.Model]
+    label: str
+
+
 class KindImporter:
-    """What one kind of row needs: subclasses set ``kind``, ``model``, ``columns`` and implement
-    ``prepare`` (bulk lookups) and ``apply`` (one row through the services)."""
+    """What one kind of row needs: subclasses set ``kind``, ``model``, ``columns`` and
+    ``references`` (model field → Reference), and implement ``create`` and ``update`` through the
+    context's services; a kind with more to it (distributors) overrides ``prepare`` and ``apply``."""
 
     kind: ClassVar[str]
     model: ClassVar[type[models.Model]]
     columns: ClassVar[tuple[Column, ...]]
+    references: ClassVar[dict[str, Reference]] = {}
 
     def __init__(self, user) -> None:
         self.user = user
@@ -210,12 +221,43 @@ class KindImporter:
         self.existing = bulk_by_code(self.existing_queryset(), codes)
         visible_qs = self.model.objects.for_user(self.user)
         self.visible = {pk for chunk in chunks(codes) for pk in visible_qs.filter(code__in=chunk).values_list("pk", flat=True)}
+        self.referenced = {
+            name: bulk_by_code(ref.model.objects.for_user(self.user), {row.get(ref.column) for row in rows} - {"", None})
+            for name, ref in self.references.items()
+        }
 
     def existing_queryset(self):
         return self.model.objects.all()
 
-    def apply(self, row: dict[str, str]) -> str:
+    def create(self, values: dict[str, Any]) -> models.Model:
         raise NotImplementedError
+
+    def update(self, existing: models.Model, values: dict[str, Any]) -> models.Model:
+        raise NotImplementedError
+
+    def apply(self, row: dict[str, str]) -> str:
+        """One row: parse, resolve its references, then create or update through the services
+        (or count it unchanged when it equals what is stored)."""
+        problems = RowProblems()
+        values = self.parse(row, problems)
+        for name, ref in self.references.items():
+            if ref.column in row:
+                values[name] = self.lookup(self.referenced[name], row, ref.column, ref.label, problems)
+        current = self.updatable(row["code"])
+        if current is not None and not problems and same_values(current, values):
+            return UNCHANGED
+        existing = self.existing.get(row["code"])
+        before = after = None
+        try:
+            if existing is None:
+                outcome = CREATED
+                self.create(values)
+            else:
+                outcome, before = UPDATED, snapshot(existing)
+                after = snapshot(self.update(existing, values))
+        except SERVICE_ERRORS as exc:
+            problems.add_error(exc, {**self.field_columns(), **{name: ref.column for name, ref in self.references.items()}})
+        return finish(problems, outcome, before, after)
 
     # Helpers for subclasses
 

@@ -6,21 +6,7 @@ from distra.geography.models import GeoNode
 from distra.partners import services
 from distra.partners.models import Distributor, Outlet
 
-from .base import (
-    CREATED,
-    SERVICE_ERRORS,
-    UNCHANGED,
-    UPDATED,
-    Column,
-    KindImporter,
-    RowProblems,
-    bulk_by_code,
-    decimal_or_none,
-    finish,
-    same_values,
-    snapshot,
-    text_or_omit,
-)
+from .base import Column, KindImporter, Reference, decimal_or_none, text_or_omit
 
 
 class OutletImporter(KindImporter):
@@ -43,36 +29,16 @@ class OutletImporter(KindImporter):
         Column("status", "status", text_or_omit),
         Column("tax_id", "tax_id"),
     )
-    service_columns = {"territory": "territory_code", "distributor": "distributor_code"}
+    references = {
+        "territory": Reference("territory_code", GeoNode, "territory"),
+        "distributor": Reference("distributor_code", Distributor, "distributor"),
+    }
 
-    def prepare(self, rows):
-        super().prepare(rows)
-        self.territories = bulk_by_code(GeoNode.objects.for_user(self.user), {r.get("territory_code") for r in rows} - {"", None})
-        self.distributors = bulk_by_code(Distributor.objects.for_user(self.user), {r.get("distributor_code") for r in rows} - {"", None})
+    def create(self, values):
+        return services.outlet_create(by=self.user, **values)
 
-    def apply(self, row):
-        problems = RowProblems()
-        values = self.parse(row, problems)
-        if "territory_code" in row:
-            values["territory"] = self.lookup(self.territories, row, "territory_code", "territory", problems)
-        if "distributor_code" in row:
-            values["distributor"] = self.lookup(self.distributors, row, "distributor_code", "distributor", problems)
-        field_columns = {**self.field_columns(), **self.service_columns}
-        current = self.updatable(row["code"])
-        if current is not None and not problems and same_values(current, values):
-            return UNCHANGED
-        existing = self.existing.get(row["code"])
-        before = after = None
-        try:
-            if existing is None:
-                outcome = CREATED
-                services.outlet_create(by=self.user, **values)
-            else:
-                outcome, before = UPDATED, snapshot(existing)
-                after = snapshot(services.outlet_update(by=self.user, outlet=existing, **values))
-        except SERVICE_ERRORS as exc:
-            problems.add_error(exc, field_columns)
-        return finish(problems, outcome, before, after)
+    def update(self, existing, values):
+        return services.outlet_update(by=self.user, outlet=existing, **values)
 
     @staticmethod
     def export_queryset(user):

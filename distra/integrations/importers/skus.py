@@ -5,22 +5,7 @@ from __future__ import annotations
 from distra.catalog import services
 from distra.catalog.models import SKU, Brand, Category
 
-from .base import (
-    CREATED,
-    SERVICE_ERRORS,
-    UNCHANGED,
-    UPDATED,
-    Column,
-    KindImporter,
-    RowProblems,
-    boolean_or_omit,
-    bulk_by_code,
-    decimal_or_none,
-    finish,
-    integer_or_none,
-    same_values,
-    snapshot,
-)
+from .base import Column, KindImporter, Reference, boolean_or_omit, decimal_or_none, integer_or_none
 
 
 class SKUImporter(KindImporter):
@@ -42,35 +27,16 @@ class SKUImporter(KindImporter):
         Column("shelf_life_days", "shelf_life_days", integer_or_none, required=True),
         Column("is_active", "is_active", boolean_or_omit),
     )
-    service_columns = {"brand": "brand_code", "category": "category_code"}
+    references = {
+        "brand": Reference("brand_code", Brand, "brand"),
+        "category": Reference("category_code", Category, "category"),
+    }
 
-    def prepare(self, rows):
-        super().prepare(rows)
-        self.brands = bulk_by_code(Brand.objects.for_user(self.user), {r.get("brand_code") for r in rows} - {"", None})
-        self.categories = bulk_by_code(Category.objects.for_user(self.user), {r.get("category_code") for r in rows} - {"", None})
+    def create(self, values):
+        return services.sku_create(by=self.user, **values)
 
-    def apply(self, row):
-        problems = RowProblems()
-        values = self.parse(row, problems)
-        if "brand_code" in row:
-            values["brand"] = self.lookup(self.brands, row, "brand_code", "brand", problems)
-        if "category_code" in row:
-            values["category"] = self.lookup(self.categories, row, "category_code", "category", problems)
-        current = self.updatable(row["code"])
-        if current is not None and not problems and same_values(current, values):
-            return UNCHANGED
-        existing = self.existing.get(row["code"])
-        before = after = None
-        try:
-            if existing is None:
-                outcome = CREATED
-                services.sku_create(by=self.user, **values)
-            else:
-                outcome, before = UPDATED, snapshot(existing)
-                after = snapshot(services.sku_update(by=self.user, sku=existing, **values))
-        except SERVICE_ERRORS as exc:
-            problems.add_error(exc, {**self.field_columns(), **self.service_columns})
-        return finish(problems, outcome, before, after)
+    def update(self, existing, values):
+        return services.sku_update(by=self.user, sku=existing, **values)
 
     @staticmethod
     def export_queryset(user):
