@@ -66,9 +66,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
 
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
     @staticmethod
     def generate() -> str:
         return "dst_" + secrets.token_urlsafe(32)
-
-    def __str__(self) -> str:
-        return f"{self.prefix}… ({self.user})"

@@ -16,7 +16,16 @@ from distra.catalog.schemas import (
     SKUOut,
     SKUPatch,
 )
-from distra.core.api import ERROR_RESPONSES, Id, Pagination, apply_sort, get_scoped_or_404, require_action, require_view, resolve_ids
+from distra.core.api import (
+    ERROR_RESPONSES,
+    Id,
+    Pagination,
+    apply_sort,
+    get_scoped_or_404,
+    require_action,
+    require_view,
+    resolve_ids,
+)
 
 brands_router = Router(tags=["catalog"])
 categories_router = Router(tags=["catalog"])

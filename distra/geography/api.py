@@ -2,7 +2,16 @@ from django.http import HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from distra.core.api import ERROR_RESPONSES, Id, Pagination, apply_sort, get_scoped_or_404, require_action, require_view, resolve_ids
+from distra.core.api import (
+    ERROR_RESPONSES,
+    Id,
+    Pagination,
+    apply_sort,
+    get_scoped_or_404,
+    require_action,
+    require_view,
+    resolve_ids,
+)
 from distra.geography import selectors, services
 from distra.geography.models import GeoNode
 from distra.geography.schemas import GeoNodeFilter, GeoNodeIn, GeoNodeOut, GeoNodePatch

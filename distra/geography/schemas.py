@@ -3,7 +3,6 @@ from typing import Literal
 from ninja import Field, Schema
 
 from distra.core.api import Id, PatchIn
-
 from distra.geography.choices import GeoKind
 
 

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 
 from distra.core.admin import ScopedAdmin, ServiceAdmin
-from distra.partners import services
 from distra.geography.choices import GeoKind
 from distra.geography.models import GeoNode
+from distra.partners import services
 from distra.partners.models import Distributor, DistributorContact, Outlet, Warehouse
 
 
@@ -16,7 +16,7 @@ class DistributorAdminForm(forms.ModelForm):
 
     class Meta:
         model = Distributor
-        exclude = ("territories",)
+        fields = ("code", "legal_name", "trade_name", "country_code", "tax_id", "status", "email", "phone", "address")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

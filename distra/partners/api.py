@@ -4,8 +4,17 @@ from django.http import HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from distra.core.api import (
+    ERROR_RESPONSES,
+    Id,
+    Pagination,
+    apply_sort,
+    get_scoped_or_404,
+    require_action,
+    require_view,
+    resolve_ids,
+)
 from distra.core.errors import FieldProblem, ValidationFailed
-from distra.core.api import ERROR_RESPONSES, Id, Pagination, apply_sort, get_scoped_or_404, require_action, require_view, resolve_ids
 from distra.geography.models import GeoNode
 from distra.partners import selectors, services
 from distra.partners.models import Distributor, Outlet, Warehouse

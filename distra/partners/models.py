@@ -70,6 +70,9 @@ class DistributorTerritory(models.Model):
         ]
         indexes = [models.Index(fields=["territory", "distributor"])]
 
+    def __str__(self) -> str:
+        return f"{self.distributor_id} serves {self.territory_id}"
+
 
 class DistributorContact(ScopedModel):
     distributor = models.ForeignKey(Distributor, on_delete=models.CASCADE, related_name="contacts")

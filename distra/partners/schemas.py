@@ -5,7 +5,6 @@ from typing import Literal
 from ninja import Field, Schema
 
 from distra.core.api import Id, PatchIn
-
 from distra.partners.choices import Channel, DistributorStatus, OutletClass, OutletStatus
 
 Latitude = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)

@@ -21,7 +21,13 @@ from distra.core.validators import normalize_phone, normalize_tax_id
 from distra.geography.choices import GeoKind
 from distra.geography.models import GeoNode
 from distra.partners.choices import DISTRIBUTOR_TRANSITIONS
-from distra.partners.models import Distributor, DistributorContact, DistributorTerritory, Outlet, Warehouse
+from distra.partners.models import (
+    Distributor,
+    DistributorContact,
+    DistributorTerritory,
+    Outlet,
+    Warehouse,
+)
 
 DISTRIBUTOR_FIELDS = {"code", "legal_name", "trade_name", "country_code", "tax_id", "email", "phone", "address"}
 OUTLET_FIELDS = {

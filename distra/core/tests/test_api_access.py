@@ -21,7 +21,13 @@ from distra.core.testing import VISIBLE_OUTLETS
 from distra.geography.choices import GeoKind
 from distra.geography.models import GeoNode
 from distra.partners.choices import DistributorStatus
-from distra.partners.models import Distributor, DistributorContact, DistributorTerritory, Outlet, Warehouse
+from distra.partners.models import (
+    Distributor,
+    DistributorContact,
+    DistributorTerritory,
+    Outlet,
+    Warehouse,
+)
 
 pytestmark = pytest.mark.django_db
 

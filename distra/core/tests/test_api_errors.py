@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from distra.core.tests.test_api_access import snapshot
 from distra.core.testing import api_token
+from distra.core.tests.test_api_access import snapshot
 
 pytestmark = pytest.mark.django_db
 

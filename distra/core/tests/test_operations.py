@@ -50,7 +50,8 @@ def test_every_log_line_of_a_request_carries_its_request_id(caplog):
         logger.removeHandler(handler)
     assert response["X-Request-ID"] == "req-12345"
     assert response.status_code == 401
-    assert seen and all(line["request_id"] == "req-12345" for line in seen)
+    assert seen
+    assert all(line["request_id"] == "req-12345" for line in seen)
 
 
 def test_a_hostile_request_id_is_replaced():
