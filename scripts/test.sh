@@ -20,6 +20,9 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 status=0
+echo "== lint (ruff)"
+.venv/bin/ruff check distra bench tests conftest.py || status=1
+
 echo "== test suite on SQLite"
 env -u DATABASE_URL "${PYTEST[@]}" || status=1
 
