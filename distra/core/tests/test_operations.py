@@ -66,6 +66,7 @@ def test_check_fails_when_debug_is_on():
         call_command("check", fail_level="ERROR")
 
 
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 @override_settings(
     SECRET_KEY_FROM_ENVIRONMENT=True,
     SECRET_KEY="x" * 64 + "production-key-from-environment",
