@@ -163,7 +163,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-STATICFILES_DIRS = [("vendor/bootstrap", PROJECT_DIR / "node_modules" / "bootstrap" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor/bootstrap", PROJECT_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/chartjs", PROJECT_DIR / "node_modules" / "chart.js" / "dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
