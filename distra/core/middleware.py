@@ -1,12 +1,15 @@
 """Request id: taken from X-Request-ID when a proxy set a sane one, else generated; logged on
-every line the request produces and echoed in the response."""
+every line the request produces, echoed in the response, and one access-log line per request."""
 
+import logging
 import re
+import time
 import uuid
 
 from distra.core.logging import request_id_var
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
+access_log = logging.getLogger("distra.access")
 
 
 class RequestIdMiddleware:
@@ -18,9 +21,24 @@ class RequestIdMiddleware:
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = request_id_var.set(request_id)
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            user = getattr(request, "user", None)
+            access_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user_id": user.pk if user is not None and user.is_authenticated else None,
+                },
+            )
+            return response
         finally:
             request_id_var.reset(token)
-        response["X-Request-ID"] = request_id
-        return response

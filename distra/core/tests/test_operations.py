@@ -83,3 +83,13 @@ def test_check_passes_for_a_production_configuration(capsys, monkeypatch):
     monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)  # set by the browser tests' process
     call_command("check", fail_level="WARNING", databases=[])
     assert "no issues" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_each_request_writes_one_access_line_with_its_id_and_status(caplog):
+    with caplog.at_level(logging.INFO, logger="distra.access"):
+        Client().get("/healthz", HTTP_X_REQUEST_ID="req-abc")
+    [line] = [r for r in caplog.records if r.name == "distra.access"]
+    assert (line.method, line.path, line.status) == ("GET", "/healthz", 200)
+    assert line.duration_ms >= 0
+    assert json.loads(JsonFormatter().format(line))["request_id"] == "req-abc"

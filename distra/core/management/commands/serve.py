@@ -24,7 +24,7 @@ class Command(BaseCommand):
         gunicorn = [
             sys.executable, "-m", "gunicorn", "distra.config.wsgi:application",
             "--bind", bind, "--workers", str(workers), "--threads", str(threads),
-            "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
             "--timeout", "120",
         ]
         self.stdout.write(f"Distra is serving on http://{bind} (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
