@@ -111,13 +111,15 @@ class OutletBreakdown:
 _COUNTED = {"channel": Channel.values, "status": OutletStatus.values, "outlet_class": OutletClass.values}
 
 
-def outlet_breakdown(*, user, top: int = TOP_TERRITORIES) -> OutletBreakdown:
+def outlet_breakdown(*, user, top: int | None = None) -> OutletBreakdown:
     """Count the outlets in ``user``'s scope for the home page's charts.
 
     One query reads the scoped outlets once, grouped by territory, with a filtered count per
     channel, status and class (a GROUP BY over four columns would sort every row in a temporary
-    B-tree, several times slower on SQLite); a second names the top territories.
+    B-tree, several times slower on SQLite); a second names the top ``top`` territories (by
+    default ``TOP_TERRITORIES``).
     """
+    top = TOP_TERRITORIES if top is None else top
     counts = {
         f"{field}:{value}": Count("id", filter=Q(**{field: value}))
         for field, values in _COUNTED.items()

@@ -13,6 +13,7 @@ from distra.core.scoping import scope_for
 from distra.geography import selectors as geography
 from distra.geography.choices import GeoKind
 from distra.partners import selectors as partners
+from distra.partners.choices import Channel, OutletClass, OutletStatus
 
 
 def _names(items) -> str:
@@ -62,4 +63,82 @@ def home_tiles(user) -> list[Tile]:
         tiles.append(Tile(_("Territories"), count, "geography"))
     return tiles
 
-__all__ = ["Tile", "describe_scope", "home_tiles"]
+
+@dataclass
+class Series:
+    key: str
+    label: str
+    values: list[int]
+
+
+@dataclass
+class Chart:
+    """One chart of the home page: the rows of its table are its labels, the columns its series.
+    ``kind`` is "bar", "stacked" (a bar per label split by series) or "doughnut"."""
+
+    key: str
+    kind: str
+    title: str
+    heading: str
+    labels: list[str]
+    keys: list[str]
+    series: list[Series]
+    note: str = ""
+
+    @property
+    def rows(self) -> list[tuple[str, list[int], int]]:
+        """(label, a value per series, their total) for the chart's table."""
+        columns = [s.values for s in self.series]
+        return [(label, [c[i] for c in columns], sum(c[i] for c in columns)) for i, label in enumerate(self.labels)]
+
+    def as_data(self) -> dict:
+        return {
+            "kind": self.kind,
+            "labels": self.labels,
+            "keys": self.keys,
+            "series": [{"key": s.key, "label": s.label, "values": s.values} for s in self.series],
+        }
+
+
+def _one_series(key: str, kind: str, title: str, heading: str, counts: dict[str, int], choices) -> Chart:
+    names = dict(choices.choices)
+    labels = [str(names[value]) for value in counts]
+    return Chart(key, kind, title, heading, labels, list(counts), [Series("outlets", _("Outlets"), list(counts.values()))])
+
+
+def home_charts(user) -> list[Chart]:
+    """The outlets in the user's scope by channel, by class per territory and by status; none
+    for a role that may not see outlets or a scope without any."""
+    if not user.has_perm("partners.view_outlet"):
+        return []
+    breakdown = partners.outlet_breakdown(user=user)
+    if not breakdown.total:
+        return []
+    territories = breakdown.territories
+    note = ""
+    if breakdown.territory_count > len(territories):
+        note = _("The %(shown)d territories with the most outlets, of %(count)d.") % {
+            "shown": len(territories), "count": breakdown.territory_count,
+        }
+    by_class = Chart(
+        "territory-class", "stacked", _("Outlets by class per territory"), _("Territory"),
+        [t.name for t in territories], [str(t.territory_id) for t in territories],
+        [
+            Series(value, _("Class %(class)s") % {"class": value}, [t.by_class[value] for t in territories])
+            for value in OutletClass.values
+        ],
+        note,
+    )
+    return [
+        _one_series("channel", "bar", _("Outlets by channel"), _("Channel"), breakdown.by_channel, Channel),
+        _one_series("status", "doughnut", _("Outlets by status"), _("Status"), breakdown.by_status, OutletStatus),
+        by_class,
+    ]
+
+
+def chart_data(charts: list[Chart]) -> dict:
+    """What the page's script draws, keyed as the canvases are (passed with json_script)."""
+    return {chart.key: chart.as_data() for chart in charts}
+
+
+__all__ = ["Chart", "Series", "Tile", "chart_data", "describe_scope", "home_charts", "home_tiles"]

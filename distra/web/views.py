@@ -24,12 +24,15 @@ from distra.partners import services as partner_services
 from distra.partners.models import Distributor, Outlet, Warehouse
 from distra.web import forms
 from distra.web.pages import cleaned_filters, get_in_scope, require_view, sorted_page
-from distra.web.summaries import describe_scope, home_tiles
+from distra.web.summaries import chart_data, describe_scope, home_charts, home_tiles
 
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context = {"tiles": home_tiles(user), "scope_text": describe_scope(user)}
+    charts = home_charts(user)
+    context = {
+        "tiles": home_tiles(user), "scope_text": describe_scope(user), "charts": charts, "chart_data": chart_data(charts),
+    }
     return render(request, "web/home.html", context)
 
 
