@@ -22,3 +22,23 @@ def export_table(*, user, kind: str) -> tuple[list[str], Iterator[list]]:
 
 def template_header(kind: str) -> list[str]:
     return IMPORTERS[kind].column_names()
+
+
+def import_job_list(*, user):
+    """The import jobs ``user`` may see (its own; every job for an administrator), newest first."""
+    from distra.integrations.models import ImportJob
+
+    return ImportJob.objects.for_user(user).order_by("-created_at", "-pk")
+
+
+def import_job_get(*, user, pk: int):
+    """Job ``pk`` if ``user`` may see it (else NotFound), its ``rows_done`` as far as the import
+    has got right now (see progress.py)."""
+    from distra.core.errors import NotFound
+    from distra.integrations import progress
+
+    job = import_job_list(user=user).filter(pk=pk).first()
+    if job is None:
+        raise NotFound(f"No import job with id {pk}.")
+    job.rows_done = progress.read(job)
+    return job

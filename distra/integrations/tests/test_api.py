@@ -3,6 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from distra.core.testing import VISIBLE_OUTLETS, api_token
+from distra.integrations.models import ImportJob
 from distra.integrations.tabular import read_table
 from distra.partners.models import Outlet
 
@@ -22,11 +23,17 @@ def download(user, kind, **params):
     return Client().get(f"/api/v1/exports/{kind}", params, **headers)
 
 
-def test_upload_imports_and_reports(org):
+def test_small_upload_is_imported_at_once_and_answers_the_finished_job(org):
     data = csv_file(OUTLET_HEADER, [outlet_row("O-API-1"), outlet_row("O-API-2", phone="12")])
     response = upload(org.users["admin"], "outlets", data, partial=True)
-    assert response.status_code == 200, response.content
-    assert response.json() == {
+    assert response.status_code == 201, response.content
+    body = response.json()
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/api/v1/imports/jobs/{job.pk}" == body["url"]
+    assert (body["id"], body["status"], body["kind"], body["filename"], body["rows_total"], body["rows_done"], body["error"]) == (
+        job.pk, "succeeded", "outlets", "file.csv", 2, 2, None
+    )
+    assert body["report"] == {
         "kind": "outlets", "dry_run": False, "partial": True, "committed": True, "rows": 2, "created": 1, "updated": 0,
         "unchanged": 0, "failed": 1,
         "problems": [{"row": 3, "column": "phone", "code": "invalid_phone", "message": "12 is not a valid phone number for IN."}],
@@ -36,16 +43,18 @@ def test_upload_imports_and_reports(org):
 
 def test_upload_dry_run_of_xlsx_writes_nothing(org):
     response = upload(org.users["dist_one"], "outlets", xlsx_file(OUTLET_HEADER, [outlet_row("O-API-1")]), "outlets.xlsx", dry_run=True)
-    assert response.status_code == 200
-    assert (response.json()["created"], response.json()["committed"]) == (1, False)
+    assert response.status_code == 201
+    report = response.json()["report"]
+    assert (report["created"], report["committed"], report["dry_run"]) == (1, False, True)
     assert not Outlet.objects.filter(code="O-API-1").exists()
 
 
-def test_all_or_nothing_failure_is_a_200_report_that_says_nothing_was_written(org):
+def test_all_or_nothing_failure_is_a_succeeded_job_whose_report_says_nothing_was_written(org):
     data = csv_file(OUTLET_HEADER, [outlet_row("O-API-1"), outlet_row("O-API-2", territory="T-MUM")])
     response = upload(org.users["admin"], "outlets", data)
-    assert response.status_code == 200
-    body = response.json()
+    assert response.status_code == 201
+    assert response.json()["status"] == "succeeded"
+    body = response.json()["report"]
     assert (body["committed"], body["failed"], body["problems"][0]["row"], body["problems"][0]["column"]) == (False, 1, 3, "distributor_code")
     assert not Outlet.objects.filter(code__startswith="O-API").exists()
 
@@ -54,6 +63,7 @@ def test_missing_columns_are_422_with_the_report(org):
     response = upload(org.users["admin"], "skus", csv_file(["code", "name", "flavour"], [["S", "N", "x"]]))
     assert response.status_code == 422
     body = response.json()
+    assert not ImportJob.objects.exists()
     assert body["code"] == "invalid_columns"
     assert {"flavour", "gtin", "brand_code"} <= set(body["fields"])
     assert {(p["row"], p["column"], p["code"]) for p in body["report"]["problems"]} >= {(1, "flavour", "unknown_column"), (1, "gtin", "missing_column")}
@@ -81,11 +91,12 @@ def test_roles_that_may_not_import_a_kind_get_403(org, username, kind):
     response = upload(org.users[username], kind, csv_file(SKU_HEADER, [sku_row("S-X")]))
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
+    assert not ImportJob.objects.exists()
 
 
 def test_brand_manager_imports_skus(org):
     response = upload(org.users["brand"], "skus", csv_file(SKU_HEADER, [sku_row("S-X")]))
-    assert (response.status_code, response.json()["created"]) == (200, 1)
+    assert (response.status_code, response.json()["report"]["created"]) == (201, 1)
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])

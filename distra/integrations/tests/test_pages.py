@@ -4,6 +4,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse, reverse_lazy
 
+from distra.integrations.models import ImportJob
 from distra.integrations.tabular import read_table
 from distra.partners.models import Outlet
 
@@ -32,8 +33,8 @@ def signed_in(client, org):
     return sign_in
 
 
-def post_file(client, data, **buttons):
-    return client.post(reverse("data-import"), {"kind": "outlets", "file": SimpleUploadedFile("outlets.csv", data), **buttons})
+def post_file(client, data, follow=False, **buttons):
+    return client.post(reverse("data-import"), {"kind": "outlets", "file": SimpleUploadedFile("outlets.csv", data), **buttons}, follow=follow)
 
 
 def test_page_offers_import_exports_and_templates(signed_in):
@@ -49,17 +50,18 @@ def test_page_offers_import_exports_and_templates(signed_in):
 
 def test_check_only_shows_problems_by_row_and_column_and_writes_nothing(signed_in):
     data = csv_file(OUTLET_HEADER, [outlet_row("O-WEB-1"), outlet_row("O-WEB-2", phone="12", territory="T-MUM")])
-    response = post_file(signed_in("dist_one"), data, dry_run="1")
+    response = post_file(signed_in("dist_one"), data, dry_run="1", follow=True)
+    assert response.redirect_chain == [(reverse("data-import-job", kwargs={"pk": ImportJob.objects.get().pk}), 302)]
     assert response.status_code == 200
-    problems = [(p.row, p.column) for p in response.context["report"].problems]
+    problems = [(p["row"], p["column"]) for p in response.context["report"]["problems"]]
     assert problems == [(3, "territory_code"), (3, "phone")]
     assert 'id="import-problems"' in response.content.decode()
     assert not Outlet.objects.filter(code__startswith="O-WEB").exists()
 
 
 def test_import_button_writes(signed_in):
-    response = post_file(signed_in("dist_one"), csv_file(OUTLET_HEADER, [outlet_row("O-WEB-1")]), **{"import": "1"})
-    assert response.context["report"].committed is True
+    response = post_file(signed_in("dist_one"), csv_file(OUTLET_HEADER, [outlet_row("O-WEB-1")]), follow=True, **{"import": "1"})
+    assert response.context["report"]["committed"] is True
     assert Outlet.objects.filter(code="O-WEB-1").exists()
 
 
