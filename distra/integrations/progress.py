@@ -68,8 +68,10 @@ class ProgressWriter:
     """The import engine's progress callback for one job: throttled writes that are visible to
     other connections at once and survive the import's rollback. Use as a context manager."""
 
-    def __init__(self, job_id: int, *, interval: float = INTERVAL, every: int = EVERY):
-        self.job_id, self.interval, self.every = job_id, interval, every
+    def __init__(self, job_id: int, *, interval: float | None = None, every: int | None = None):
+        self.job_id = job_id
+        self.interval = INTERVAL if interval is None else interval
+        self.every = EVERY if every is None else every
         self.last_rows, self.last_time = 0, time.monotonic()
         self.writes = 0
         self._connection = None

@@ -120,7 +120,8 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     gone or unreadable) or raised unexpectedly; the import's transaction has then rolled back.
     """
     job = ImportJob.objects.select_related("user").filter(pk=job_id).first()
-    if job is None or not _change_status(job, ImportJobStatus.RUNNING, started_at=timezone.now()):
+    if job is None or job.status != ImportJobStatus.QUEUED or not _change_status(job, ImportJobStatus.RUNNING, started_at=timezone.now()):
+        logger.info("import job not queued; not run again", extra={"job_id": job_id})
         return None
     try:
         with job.file.open("rb") as stored:
