@@ -97,8 +97,10 @@ class OutletBreakdown:
     """The outlets in a user's scope counted by channel, by status and by class per territory.
 
     Every channel, status and class appears (zero when no outlet has it), in the order of its
-    choices; ``territories`` holds the ``TOP_TERRITORIES`` territories with the most outlets (most
-    first, then by name), of the ``territory_count`` territories that have any.
+    choices (a value outside the choices, which only a write around the services could store, is
+    not counted); ``territories`` holds the ``TOP_TERRITORIES`` territories with the most outlets
+    (a tie at the cut goes to the older territory), most first, then by name, of the
+    ``territory_count`` territories that have any.
     """
 
     total: int
