@@ -44,7 +44,8 @@ class User(AbstractUser):
                 condition=Q(role=Role.DISTRIBUTOR, distributor__isnull=False)
                 | (~Q(role=Role.DISTRIBUTOR) & Q(distributor__isnull=True)),
                 name="user_distributor_matches_role",
-            )
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
         ]
 
 

@@ -34,7 +34,8 @@ class GeoNode(ScopedModel):
             models.CheckConstraint(
                 condition=Q(kind=GeoKind.COUNTRY, parent__isnull=True) | (~Q(kind=GeoKind.COUNTRY) & Q(parent__isnull=False)),
                 name="geonode_only_countries_are_roots",
-            )
+            ),
+            models.CheckConstraint(condition=Q(kind__in=GeoKind.values), name="geonode_kind_valid"),
         ]
 
     def __str__(self) -> str:

@@ -49,7 +49,8 @@ class Distributor(ScopedModel):
         verbose_name_plural = _("distributors")
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["tax_id"], condition=~Q(tax_id=""), name="distributor_tax_id_unique")
+            models.UniqueConstraint(fields=["tax_id"], condition=~Q(tax_id=""), name="distributor_tax_id_unique"),
+            models.CheckConstraint(condition=Q(status__in=DistributorStatus.values), name="distributor_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -178,6 +179,10 @@ class Outlet(ScopedModel):
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="outlet_longitude_range",
             ),
+            # Reports and charts group by these; a value outside the choices must never be stored.
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="outlet_channel_valid"),
+            models.CheckConstraint(condition=Q(outlet_class__in=OutletClass.values), name="outlet_class_valid"),
+            models.CheckConstraint(condition=Q(status__in=OutletStatus.values), name="outlet_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -93,3 +93,9 @@ def test_each_request_writes_one_access_line_with_its_id_and_status(caplog):
     assert (line.method, line.path, line.status) == ("GET", "/healthz", 200)
     assert line.duration_ms >= 0
     assert json.loads(JsonFormatter().format(line))["request_id"] == "req-abc"
+
+
+def test_favicon_ico_points_at_the_served_icon():
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/web/favicon.svg"

@@ -35,8 +35,14 @@ class Command(BaseCommand):
                 if process.poll() is None:
                     process.send_signal(signal.SIGTERM)
 
+        def reload(signum, frame):
+            # gunicorn reloads its workers (new code, same sockets) on HUP.
+            if server.poll() is None:
+                server.send_signal(signal.SIGHUP)
+
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGHUP, reload)
         try:
             code = server.wait()
         finally:
