@@ -61,6 +61,7 @@ def read(job) -> int:
 
 
 def discard(job_id: int) -> None:
+    """Forget the side record of a job's progress, once its row holds the final count."""
     _progress_file(job_id).unlink(missing_ok=True)
 
 
@@ -86,7 +87,6 @@ class ProgressWriter:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
-        discard(self.job_id)
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()

@@ -124,8 +124,22 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         logger.info("import job not queued; not run again", extra={"job_id": job_id})
         return None
     try:
+        _run(job)
+    finally:
+        job_progress.discard(job.pk)  # after the row has its final status and count
+    return job
+
+
+def _run(job: ImportJob) -> None:
+    """The import of a running job, and its end: succeeded with the report, or failed."""
+    try:
         with job.file.open("rb") as stored:
             data = stored.read()
+    except OSError as exc:
+        logger.warning("import job file unreadable", extra={"job_id": job.pk, "error": str(exc)})
+        _fail(job, "file_missing", "The uploaded file could not be read back; upload it again.")
+        return
+    try:
         with job_progress.ProgressWriter(job.pk) as progress:
             report = data_import(
                 by=job.user, kind=job.kind, data=data, filename=job.filename, dry_run=job.dry_run, partial=job.partial, progress=progress
@@ -134,15 +148,11 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         _fail(job, exc.code, exc.message, report=exc.report.as_dict())
     except DomainError as exc:
         _fail(job, exc.code, exc.message)
-    except OSError as exc:
-        logger.warning("import job file unreadable", extra={"job_id": job.pk, "error": str(exc)})
-        _fail(job, "file_missing", "The uploaded file could not be read back; upload it again.")
     except Exception:
         logger.exception("import job failed", extra={"job_id": job.pk})
         _fail(job, "unexpected_error", "The import stopped on an unexpected error (it has been logged). Nothing was written.")
     else:
         _change_status(job, ImportJobStatus.SUCCEEDED, report=report.as_dict(), rows_done=report.rows, finished_at=timezone.now())
-    return job
 
 
 def _fail(job: ImportJob, code: str, message: str, report: dict | None = None) -> None:
