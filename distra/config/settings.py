@@ -178,6 +178,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Imports of at most this many rows finish within the request; larger ones run as background jobs.
+DISTRA_IMPORT_INLINE_ROWS = int(os.environ.get("DISTRA_IMPORT_INLINE_ROWS", "2000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
@@ -19,8 +18,4 @@ urlpatterns = [
     path("", include("distra.web.urls")),
     path("", include("distra.integrations.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (import files) are private: they are never served, in DEBUG or not.
