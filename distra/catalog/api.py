@@ -22,10 +22,9 @@ from distra.core.api import (
     Pagination,
     apply_sort,
     get_scoped_or_404,
-    require_action,
-    require_view,
     resolve_ids,
 )
+from distra.core.permissions import require_model_perm, require_view
 
 brands_router = Router(tags=["catalog"])
 categories_router = Router(tags=["catalog"])
@@ -43,7 +42,7 @@ def brand_list(request, filters: Query[CatalogFilter]):
 
 @brands_router.post("", response={201: BrandOut, **ERROR_RESPONSES})
 def brand_create(request, payload: BrandIn):
-    require_action(request.auth, Brand, "add")
+    require_model_perm(request.auth, Brand, "add")
     return Status(201, services.brand_save(by=request.auth, **payload.dict()))
 
 
@@ -57,7 +56,7 @@ def category_list(request, filters: Query[CategoryFilter]):
 
 @categories_router.post("", response={201: CategoryOut, **ERROR_RESPONSES})
 def category_create(request, payload: CategoryIn):
-    require_action(request.auth, Category, "add")
+    require_model_perm(request.auth, Category, "add")
     data = resolve_ids(payload.dict(), request.auth, {"parent_id": ("parent", Category)})
     return Status(201, services.category_create(by=request.auth, **data))
 
@@ -74,7 +73,7 @@ def sku_list(request, filters: Query[SKUFilter]):
 
 @skus_router.post("", response={201: SKUOut, **ERROR_RESPONSES})
 def sku_create(request, payload: SKUIn):
-    require_action(request.auth, SKU, "add")
+    require_model_perm(request.auth, SKU, "add")
     return Status(201, services.sku_create(by=request.auth, **resolve_ids(payload.dict(), request.auth, SKU_REFS)))
 
 
@@ -87,7 +86,7 @@ def sku_get(request, sku_id: Id):
 @skus_router.patch("/{int:sku_id}", response={200: SKUOut, **ERROR_RESPONSES})
 def sku_update(request, sku_id: Id, payload: SKUPatch):
     sku = get_scoped_or_404(SKU, request.auth, sku_id)
-    require_action(request.auth, SKU, "change")
+    require_model_perm(request.auth, SKU, "change")
     data = resolve_ids(payload.dict(exclude_unset=True), request.auth, SKU_REFS)
     return services.sku_update(by=request.auth, sku=sku, **data)
 

@@ -204,17 +204,3 @@ def get_scoped_or_404(model, user, pk):
         raise NotFound(f"No {model._meta.verbose_name} with id {pk}.")
     return row
 
-
-def require_view(user, model) -> None:
-    """Lists and reads need the role's view permission on the model (else 403)."""
-    from distra.core.permissions import require_perm
-
-    require_perm(user, f"{model._meta.app_label}.view_{model._meta.model_name}")
-
-
-def require_action(user, model, action: str) -> None:
-    """Check the role may ``action`` ("add", "change", "delete") the model before looking at the
-    payload, so that a role that may not write gets 403 rather than a 422 about its input."""
-    from distra.core.permissions import require_perm
-
-    require_perm(user, f"{model._meta.app_label}.{action}_{model._meta.model_name}")

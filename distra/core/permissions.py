@@ -9,6 +9,17 @@ def require_perm(user, perm: str) -> None:
         raise Forbidden()
 
 
+def require_model_perm(user, model, action: str) -> None:
+    """Raise Forbidden (403) unless ``user`` may ``action`` ("view", "add", "change", "delete")
+    rows of ``model``. The API checks it before reading a payload, so that a role that may not
+    write gets 403 rather than a 422 about its input; the pages check "view" before a list."""
+    require_perm(user, f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+
+
+def require_view(user, model) -> None:
+    require_model_perm(user, model, "view")
+
+
 def require_in_scope(user, instance, message: str = "Not found.") -> None:
     """Raise NotFound (404) unless ``instance`` is within ``user``'s data scope.
 

@@ -8,10 +8,9 @@ from distra.core.api import (
     Pagination,
     apply_sort,
     get_scoped_or_404,
-    require_action,
-    require_view,
     resolve_ids,
 )
+from distra.core.permissions import require_model_perm, require_view
 from distra.geography import selectors, services
 from distra.geography.models import GeoNode
 from distra.geography.schemas import GeoNodeFilter, GeoNodeIn, GeoNodeOut, GeoNodePatch
@@ -29,7 +28,7 @@ def geonode_list(request, filters: Query[GeoNodeFilter]):
 
 @router.post("/nodes", response={201: GeoNodeOut, **ERROR_RESPONSES})
 def geonode_create(request, payload: GeoNodeIn):
-    require_action(request.auth, GeoNode, "add")
+    require_model_perm(request.auth, GeoNode, "add")
     data = resolve_ids(payload.dict(), request.auth, {"parent_id": ("parent", GeoNode)})
     return Status(201, services.geonode_create(by=request.auth, **data))
 
@@ -43,7 +42,7 @@ def geonode_get(request, node_id: Id):
 @router.patch("/nodes/{int:node_id}", response={200: GeoNodeOut, **ERROR_RESPONSES})
 def geonode_update(request, node_id: Id, payload: GeoNodePatch):
     node = get_scoped_or_404(GeoNode, request.auth, node_id)
-    require_action(request.auth, GeoNode, "change")
+    require_model_perm(request.auth, GeoNode, "change")
     return services.geonode_update(by=request.auth, node=node, **payload.dict(exclude_unset=True))
 
 

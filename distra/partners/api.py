@@ -10,11 +10,10 @@ from distra.core.api import (
     Pagination,
     apply_sort,
     get_scoped_or_404,
-    require_action,
-    require_view,
     resolve_ids,
 )
 from distra.core.errors import FieldProblem, ValidationFailed
+from distra.core.permissions import require_model_perm, require_view
 from distra.geography.models import GeoNode
 from distra.partners import selectors, services
 from distra.partners.models import Distributor, Outlet, Warehouse
@@ -65,7 +64,7 @@ def distributor_list(request, filters: Query[DistributorFilter]):
 
 @distributors_router.post("", response={201: DistributorDetailOut, **ERROR_RESPONSES})
 def distributor_create(request, payload: DistributorIn):
-    require_action(request.auth, Distributor, "add")
+    require_model_perm(request.auth, Distributor, "add")
     data = payload.dict()
     territories = _territories(request.auth, data.pop("territory_ids"))
     distributor = services.distributor_create(by=request.auth, territories=territories, **data)
@@ -81,7 +80,7 @@ def distributor_get(request, distributor_id: Id):
 @distributors_router.patch("/{int:distributor_id}", response={200: DistributorDetailOut, **ERROR_RESPONSES})
 def distributor_update(request, distributor_id: Id, payload: DistributorPatch):
     distributor = get_scoped_or_404(Distributor, request.auth, distributor_id)
-    require_action(request.auth, Distributor, "change")
+    require_model_perm(request.auth, Distributor, "change")
     data = payload.dict(exclude_unset=True)
     territories = _territories(request.auth, data.pop("territory_ids", None))
     return services.distributor_update(by=request.auth, distributor=distributor, territories=territories, **data)
@@ -120,7 +119,7 @@ def warehouse_list(request, filters: Query[WarehouseFilter]):
 
 @warehouses_router.post("", response={201: WarehouseOut, **ERROR_RESPONSES})
 def warehouse_create(request, payload: WarehouseIn):
-    require_action(request.auth, Warehouse, "add")
+    require_model_perm(request.auth, Warehouse, "add")
     data = resolve_ids(payload.dict(), request.auth, {"distributor_id": ("distributor", Distributor)})
     return Status(201, services.warehouse_create(by=request.auth, **data))
 
@@ -134,7 +133,7 @@ def warehouse_get(request, warehouse_id: Id):
 @warehouses_router.patch("/{int:warehouse_id}", response={200: WarehouseOut, **ERROR_RESPONSES})
 def warehouse_update(request, warehouse_id: Id, payload: WarehousePatch):
     warehouse = get_scoped_or_404(Warehouse, request.auth, warehouse_id)
-    require_action(request.auth, Warehouse, "change")
+    require_model_perm(request.auth, Warehouse, "change")
     return services.warehouse_update(by=request.auth, warehouse=warehouse, **payload.dict(exclude_unset=True))
 
 
@@ -161,7 +160,7 @@ def outlet_list(request, filters: Query[OutletFilter]):
 
 @outlets_router.post("", response={201: OutletOut, **ERROR_RESPONSES})
 def outlet_create(request, payload: OutletIn):
-    require_action(request.auth, Outlet, "add")
+    require_model_perm(request.auth, Outlet, "add")
     data = resolve_ids(payload.dict(), request.auth, OUTLET_REFS)
     return Status(201, services.outlet_create(by=request.auth, **data))
 
@@ -175,7 +174,7 @@ def outlet_get(request, outlet_id: Id):
 @outlets_router.patch("/{int:outlet_id}", response={200: OutletOut, **ERROR_RESPONSES})
 def outlet_update(request, outlet_id: Id, payload: OutletPatch):
     outlet = get_scoped_or_404(Outlet, request.auth, outlet_id)
-    require_action(request.auth, Outlet, "change")
+    require_model_perm(request.auth, Outlet, "change")
     data = resolve_ids(payload.dict(exclude_unset=True), request.auth, OUTLET_REFS)
     return services.outlet_update(by=request.auth, outlet=outlet, **data)
 

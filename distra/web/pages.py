@@ -20,7 +20,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from distra.core.errors import DomainError
-from distra.core.permissions import require_perm
 
 PAGE_SIZE = 50
 
@@ -61,11 +60,6 @@ def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             raise
 
     return page
-
-
-def require_view(user, model) -> None:
-    """Reading a kind of row needs the role's view permission on its model (else 403)."""
-    require_perm(user, f"{model._meta.app_label}.view_{model._meta.model_name}")
 
 
 def get_in_scope(queryset: QuerySet, pk: int):

@@ -15,7 +15,7 @@ from distra.accounts.services import user_set_language
 from distra.catalog import selectors as catalog
 from distra.catalog.models import SKU
 from distra.core.errors import ValidationFailed
-from distra.core.permissions import require_perm
+from distra.core.permissions import require_perm, require_view
 from distra.geography import selectors as geography
 from distra.geography.choices import GeoKind
 from distra.geography.models import GeoNode
@@ -23,7 +23,7 @@ from distra.partners import selectors as partners
 from distra.partners import services as partner_services
 from distra.partners.models import Distributor, Outlet, Warehouse
 from distra.web import forms
-from distra.web.pages import cleaned_filters, get_in_scope, require_view, sorted_page
+from distra.web.pages import cleaned_filters, get_in_scope, sorted_page
 from distra.web.summaries import chart_data, describe_scope, home_charts, home_tiles
 
 
