@@ -16,7 +16,14 @@ def watch_console(page) -> list[str]:
     problems: list[str] = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("requestfailed", lambda request: problems.append(f"{request.url} failed"))
+    # A request the browser itself abandons when the page moves on (the favicon, typically) is
+    # not a failure of the page.
+    page.on(
+        "requestfailed",
+        lambda request: problems.append(f"{request.url} failed: {request.failure}")
+        if request.failure != "net::ERR_ABORTED"
+        else None,
+    )
     return problems
 
 
