@@ -21,15 +21,26 @@ MASTER_MODELS = {
     "catalog.sku",
 }
 CATALOG_MODELS = {"catalog.brand", "catalog.category", "catalog.sku"}
+# Stock is written only by the inventory services; "add" on a stock move means "may post moves"
+# (receipts, adjustments, transfers, counts), "add" on a reservation "may reserve and release".
+INVENTORY_MODELS = {"inventory.batch", "inventory.stockmove", "inventory.stockbalance", "inventory.stockreservation"}
+INVENTORY_VIEW = {model: VIEW for model in INVENTORY_MODELS}
 
 ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
     # Administrators are superusers in Django's sense: everything, everywhere.
-    Role.ADMINISTRATOR: {model: ALL for model in MASTER_MODELS},
+    Role.ADMINISTRATOR: {
+        **{model: ALL for model in MASTER_MODELS},
+        **{model: {"view", "add"} for model in INVENTORY_MODELS},
+    },
     # Brand managers see all data; they maintain the catalog and nothing else.
-    Role.BRAND_MANAGER: {model: (ALL if model in CATALOG_MODELS else VIEW) for model in MASTER_MODELS},
+    Role.BRAND_MANAGER: {
+        **{model: (ALL if model in CATALOG_MODELS else VIEW) for model in MASTER_MODELS},
+        **INVENTORY_VIEW,
+    },
     # Area sales managers look after outlets in their area and see its distributors.
     Role.AREA_SALES_MANAGER: {
         **{model: VIEW for model in MASTER_MODELS},
+        **INVENTORY_VIEW,
         "partners.outlet": EDIT,
     },
     # Distributor users keep their own outlets, warehouses and contacts current.
@@ -38,6 +49,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "partners.outlet": EDIT,
         "partners.warehouse": {"view", "change"},
         "partners.distributorcontact": ALL,
+        # They receive and adjust the stock of their own warehouses (the scope says which).
+        **{model: {"view", "add"} for model in INVENTORY_MODELS},
     },
     # Field reps onboard and update outlets on their beats.
     Role.FIELD_REP: {
@@ -47,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "catalog.brand": VIEW,
         "catalog.category": VIEW,
         "catalog.sku": VIEW,
+        **INVENTORY_VIEW,
     },
 }
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "distra.geography",
     "distra.partners",
     "distra.catalog",
+    "distra.inventory",
     "distra.integrations",
     "distra.web",
     "distra.demo",
