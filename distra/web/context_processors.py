@@ -22,6 +22,7 @@ NAV = [
     (_("Distributors"), "distributor-list", "partners.view_distributor", {"distributor-list", "distributor-detail", "distributor-edit"}),
     (_("Warehouses"), "warehouse-list", "partners.view_warehouse", {"warehouse-list"}),
     (_("SKUs"), "sku-list", "catalog.view_sku", {"sku-list", "sku-detail"}),
+    (_("Stock"), "stock-list", "inventory.view_stockbalance", {"stock-list", "stock-card"}),
     (_("Geography"), "geography", "geography.view_geonode", {"geography"}),
     # Built in distra.integrations; the link appears once that page exists.
     (_("Import / export"), "data-import", "integrations.export_data", {"data-import"}),

@@ -88,6 +88,27 @@ class SKUFilterForm(SearchForm):
         self.fields["category"].queryset = catalog.category_list(user=user)
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker (ISO dates, which is what DateField parses first)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class StockFilterForm(SearchForm):
+    distributor = forms.ModelChoiceField(queryset=None, required=False, label=_("Distributor"), empty_label=_("Any"))
+    warehouse = forms.ModelChoiceField(queryset=None, required=False, label=_("Warehouse"), empty_label=_("Any"))
+    expiring_before = forms.DateField(required=False, label=_("Expiring before"), widget=DateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("SKU")
+        self.fields["distributor"].queryset = partners.distributor_list(user=user)
+        self.fields["warehouse"].queryset = partners.warehouse_list(user=user).order_by("code")
+
+
 class GeographyFilterForm(SearchForm):
     kind = forms.ChoiceField(choices=ANY + GeoKind.choices, required=False, label=_("Kind"))
 

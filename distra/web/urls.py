@@ -31,5 +31,8 @@ SIGNED_IN_PAGES = [
     page("skus", views.sku_list, "sku-list"),
     page("skus/<int:pk>", views.sku_detail, "sku-detail"),
     page("geography", views.geography_tree, "geography"),
+    page("stock", views.stock_list, "stock-list"),
+    page("stock.csv", views.stock_export, "stock-export"),
+    page("stock/card", views.stock_card, "stock-card"),
 ]
 urlpatterns += SIGNED_IN_PAGES

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -15,10 +16,14 @@ from distra.accounts.services import user_set_language
 from distra.catalog import selectors as catalog
 from distra.catalog.models import SKU
 from distra.core.errors import ValidationFailed
+from distra.core.money import round_money
 from distra.core.permissions import require_perm, require_view
 from distra.geography import selectors as geography
 from distra.geography.choices import GeoKind
 from distra.geography.models import GeoNode
+from distra.integrations.tabular import CSV_CONTENT_TYPE, csv_lines
+from distra.inventory import selectors as inventory
+from distra.inventory.models import StockBalance, StockMove
 from distra.partners import selectors as partners
 from distra.partners import services as partner_services
 from distra.partners.models import Distributor, Outlet, Warehouse
@@ -246,3 +251,88 @@ def geography_tree(request: HttpRequest) -> HttpResponse:
         node.depth = node.path.count("/") - top if indent else 0
     context = {"filters": filters, "listing": listing, "rows": rows}
     return render(request, "web/geography.html", context)
+
+
+# Stock --------------------------------------------------------------------------------------------
+
+STOCK_SORTS = {
+    "warehouse": "warehouse__code", "sku": "sku__code", "batch": "batch__batch_number", "expires_on": "expires_on",
+    "on_hand": "on_hand", "reserved": "reserved", "available": "available", "value": "value",
+}
+
+
+def _stock_rows(request: HttpRequest) -> tuple[forms.StockFilterForm, QuerySet[StockBalance]]:
+    """The filter form and the balances in the user's scope that it selects (list and CSV alike)."""
+    require_view(request.user, StockBalance)
+    filters = forms.StockFilterForm(request.GET, user=request.user)
+    values = cleaned_filters(filters)
+    qs = inventory.stock_list(
+        user=request.user,
+        distributor_id=getattr(values.get("distributor"), "pk", None),
+        warehouse_id=getattr(values.get("warehouse"), "pk", None),
+        expiring_before=values.get("expiring_before"),
+    )
+    if values.get("q"):
+        qs = qs.filter(Q(sku__code__icontains=values["q"]) | Q(sku__name__icontains=values["q"]))
+    # Value at the SKU's base price, as the API reports it (landing prices come with price lists).
+    value = ExpressionWrapper(F("sku__base_price") * F("on_hand"), output_field=DecimalField(max_digits=24, decimal_places=4))
+    return filters, qs.annotate(value=value)
+
+
+def _stock_value(balance: StockBalance):
+    return round_money(balance.sku.base_price * balance.on_hand)
+
+
+def stock_list(request: HttpRequest) -> HttpResponse:
+    filters, qs = _stock_rows(request)
+    listing = sorted_page(request, qs, STOCK_SORTS, "expires_on")
+    rows = list(listing.page.object_list)
+    for row in rows:
+        row.value = _stock_value(row)
+    return render(request, "web/stock_list.html", {"filters": filters, "listing": listing, "rows": rows})
+
+
+def stock_export(request: HttpRequest) -> HttpResponse:
+    """The filtered stock list, in the same order and columns, as a streamed CSV."""
+    _filters, qs = _stock_rows(request)
+    sort = request.GET.get("sort") or "expires_on"
+    if sort.lstrip("-") not in STOCK_SORTS:
+        sort = "expires_on"
+    field = STOCK_SORTS[sort.lstrip("-")]
+    qs = qs.order_by(f"-{field}", "-pk") if sort.startswith("-") else qs.order_by(field, "pk")
+    header = [
+        "distributor", "warehouse", "sku", "sku_name", "batch", "expires_on", "on_hand", "reserved", "available", "value",
+    ]
+    rows = (
+        [b.warehouse.distributor.code, b.warehouse.code, b.sku.code, b.sku.name, b.batch.batch_number, b.expires_on.isoformat(),
+         b.on_hand, b.reserved, b.available, _stock_value(b)]
+        for b in qs.select_related("warehouse__distributor").iterator(chunk_size=500)
+    )
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="stock.csv"'
+    return response
+
+
+def _id_param(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        raise Http404 from None
+
+
+def stock_card(request: HttpRequest) -> HttpResponse:
+    """Every move of one SKU at one warehouse in time order, with the running on hand after each
+    (the selector's ``balance_after``, as the API's stock card reports it)."""
+    user = request.user
+    require_view(user, StockMove)
+    warehouse = get_in_scope(partners.warehouse_list(user=user), _id_param(request, "warehouse"))
+    sku = get_in_scope(catalog.sku_list(user=user), _id_param(request, "sku"))
+    moves = inventory.stock_move_list(user=user, warehouse_id=warehouse.pk, sku_id=sku.pk).select_related("user")
+    listing = sorted_page(request, moves, {"time": "id"}, "time")
+    balances = inventory.stock_list(user=user, warehouse_id=warehouse.pk, sku_id=sku.pk)
+    totals = {"on_hand": 0, "reserved": 0, "available": 0}
+    for balance in balances:
+        for key in totals:
+            totals[key] += getattr(balance, key)
+    context = {"warehouse": warehouse, "sku": sku, "listing": listing, "totals": totals}
+    return render(request, "web/stock_card.html", context)

@@ -49,10 +49,10 @@ def test_home_offers_new_outlet_only_to_roles_that_may_add_one(org, client_for):
 @pytest.mark.parametrize(
     ("username", "expected"),
     [
-        ("admin", {"/", "/outlets", "/distributors", "/warehouses", "/skus", "/geography"}),
-        ("brand", {"/", "/outlets", "/distributors", "/warehouses", "/skus", "/geography"}),
-        ("dist_one", {"/", "/outlets", "/distributors", "/warehouses", "/skus", "/geography"}),
-        ("rep_del1", {"/", "/outlets", "/distributors", "/skus", "/geography"}),
+        ("admin", {"/", "/outlets", "/distributors", "/warehouses", "/skus", "/geography", "/stock"}),
+        ("brand", {"/", "/outlets", "/distributors", "/warehouses", "/skus", "/geography", "/stock"}),
+        ("dist_one", {"/", "/outlets", "/distributors", "/warehouses", "/skus", "/geography", "/stock"}),
+        ("rep_del1", {"/", "/outlets", "/distributors", "/skus", "/geography", "/stock"}),
     ],
 )
 def test_navigation_shows_each_role_what_it_may_see(org, client_for, settings, username, expected):
