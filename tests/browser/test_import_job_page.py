@@ -8,9 +8,8 @@ from django.db import connections
 
 from distra.core.testing import PASSWORD, build_org
 from distra.integrations import progress, services
-from distra.integrations.importers.outlets import OutletImporter
 from distra.integrations.models import ImportJob
-from distra.integrations.tests.helpers import OUTLET_HEADER, csv_file, outlet_row
+from distra.integrations.tests.helpers import OUTLET_HEADER, csv_file, outlet_row, pause_import_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,16 +18,7 @@ def test_job_page_moves_its_progress_bar_and_then_shows_the_report(browser_page,
     settings.DISTRA_IMPORT_INLINE_ROWS = 0
     monkeypatch.setattr(progress, "EVERY", 1)
     org = build_org()
-    reached, release = threading.Event(), threading.Event()
-    original = OutletImporter.create
-
-    def create(self, values):
-        if values["code"] == "O-BR-2":
-            reached.set()
-            release.wait(20)
-        return original(self, values)
-
-    monkeypatch.setattr(OutletImporter, "create", create)
+    reached, release = pause_import_at(monkeypatch, "O-BR-2", timeout=20)
     page = browser_page()
     page.goto(site.url + "/data/import")
     page.fill("#id_username", "dist_one")

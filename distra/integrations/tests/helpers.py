@@ -2,6 +2,7 @@
 
 import csv
 import io
+import threading
 
 from distra.integrations.tabular import xlsx_bytes
 
@@ -65,3 +66,21 @@ def distributor_row(code: str, **overrides) -> list[str]:
     }
     values.update(overrides)
     return [values[name] for name in DISTRIBUTOR_HEADER]
+
+
+def pause_import_at(monkeypatch, code: str, timeout: float) -> tuple[threading.Event, threading.Event]:
+    """Hold an outlet import just before it creates ``code``: returns (reached, release); the
+    import sets ``reached`` there and waits for ``release`` (at most ``timeout`` seconds)."""
+    from distra.integrations.importers.outlets import OutletImporter
+
+    reached, release = threading.Event(), threading.Event()
+    original = OutletImporter.create
+
+    def create(self, values):
+        if values["code"] == code:
+            reached.set()
+            release.wait(timeout)
+        return original(self, values)
+
+    monkeypatch.setattr(OutletImporter, "create", create)
+    return reached, release

@@ -20,7 +20,7 @@ from distra.integrations.models import ImportJob
 from distra.integrations.tasks import run_import_job
 from distra.partners.models import Outlet
 
-from .helpers import OUTLET_HEADER, csv_file, outlet_row
+from .helpers import OUTLET_HEADER, csv_file, outlet_row, pause_import_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -206,16 +206,7 @@ def test_progress_is_followed_from_another_thread_while_the_worker_runs(org, mon
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is shown on PostgreSQL (an in-memory SQLite database is one process)")
     monkeypatch.setattr(progress, "EVERY", 1)
-    reached, release = threading.Event(), threading.Event()
-    original = OutletImporter.create
-
-    def create(self, values):
-        if values["code"] == "O-JOB-3":
-            reached.set()
-            release.wait(10)
-        return original(self, values)
-
-    monkeypatch.setattr(OutletImporter, "create", create)
+    reached, release = pause_import_at(monkeypatch, "O-JOB-3", timeout=10)
     job = submit(org.users["admin"], outlet_file(6))
 
     def work():
