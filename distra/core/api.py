@@ -11,6 +11,7 @@ from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from ninja import Field, NinjaAPI, Schema
@@ -149,6 +150,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return api.create_response(request, error_body("malformed_json", "The request body is not valid JSON."), status=400)
         code = {400: "bad_request", 403: "csrf_failed", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}.get(exc.status_code, "error")
         return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+    def nul_or_unexpected(request, exc: Exception):
+        # PostgreSQL refuses NUL characters in text: psycopg raises ValueError when one is in a
+        # filter and the database a DataError when one is written (a JSON body may carry
+        # "\u0000"; query strings and forms are refused earlier by RejectNulCharacters).
+        if "NUL" in str(exc):
+            return api.create_response(request, error_body("invalid_character", "Text may not contain NUL (0x00) characters."), status=400)
+        return unexpected(request, exc)
+
+    api.add_exception_handler(ValueError, nul_or_unexpected)
+    api.add_exception_handler(DataError, nul_or_unexpected)
 
     @api.exception_handler(Exception)
     def unexpected(request, exc: Exception):

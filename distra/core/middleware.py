@@ -42,3 +42,31 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+class RejectNulCharacters:
+    """Answer 400 to a query string or form holding a NUL character: no text field can store
+    one (PostgreSQL refuses it outright), so it is bad input, not a server error. JSON bodies are
+    caught where the API parses them (distra.core.api)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        params = [request.GET]
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            params.append(request.POST)
+        if any("\x00" in key or "\x00" in value for query in params for key, values in query.lists() for value in values):
+            return nul_rejected(request)
+        return self.get_response(request)
+
+
+NUL_MESSAGE = "Text may not contain NUL (0x00) characters."
+
+
+def nul_rejected(request):
+    from django.http import HttpResponseBadRequest, JsonResponse
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "invalid_character", "message": NUL_MESSAGE, "fields": {}}, status=400)
+    return HttpResponseBadRequest(NUL_MESSAGE)

@@ -85,3 +85,28 @@ def test_id_filter_beyond_64_bits_is_422_not_a_server_error(org, api, path):
 def test_unknown_method_is_405_in_the_error_shape(org, api):
     response = api(org.users["admin"]).client.put("/api/v1/outlets", "{}", content_type="application/json", **api(org.users["admin"]).headers)
     assert response.status_code == 405
+
+
+def test_nul_character_in_a_query_is_400_not_500(org, api):
+    response = api(org.users["admin"]).get("/api/v1/geography/nodes", {"search": "\x00"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_character"
+
+
+def test_nul_character_in_a_page_search_is_400(org, client):
+    client.force_login(org.users["admin"])
+    assert client.get("/outlets", {"q": "a\x00b"}).status_code == 400
+
+
+def test_nul_character_in_a_json_body_is_refused_and_nothing_written(org, api):
+    from django.db import connection
+
+    from distra.catalog.models import Brand
+
+    response = api(org.users["admin"]).post("/api/v1/brands", {"code": "NUL", "name": "Bad\x00name"})
+    if connection.vendor == "postgresql":
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid_character"
+        assert not Brand.objects.filter(code="NUL").exists()
+    else:  # SQLite stores the character as it is: no server error either way
+        assert response.status_code == 201
