@@ -6,6 +6,9 @@ import re
 import time
 import uuid
 
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+
 from distra.core.logging import request_id_var
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
@@ -55,18 +58,18 @@ class RejectNulCharacters:
     def __call__(self, request):
         params = [request.GET]
         if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            params.append(request.POST)
+            try:
+                params.append(request.POST)
+            except MultiPartParserError:
+                # Django remembers the failure and would hand the view an empty form: answer now.
+                return bad_request(request, "malformed_body", "The request body cannot be parsed.")
         if any("\x00" in key or "\x00" in value for query in params for key, values in query.lists() for value in values):
-            return nul_rejected(request)
+            return bad_request(request, "invalid_character", "Text may not contain NUL (0x00) characters.")
         return self.get_response(request)
 
 
-NUL_MESSAGE = "Text may not contain NUL (0x00) characters."
-
-
-def nul_rejected(request):
-    from django.http import HttpResponseBadRequest, JsonResponse
-
+def bad_request(request, code: str, message: str):
+    """A 400 in the API's error shape for API paths, plain text for pages."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "invalid_character", "message": NUL_MESSAGE, "fields": {}}, status=400)
-    return HttpResponseBadRequest(NUL_MESSAGE)
+        return JsonResponse({"code": code, "message": message, "fields": {}}, status=400)
+    return HttpResponseBadRequest(message)
