@@ -17,5 +17,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("distra.web.urls")),
     path("", include("distra.integrations.urls")),
+    path("", include("distra.inventory.urls")),
+    path("", include("distra.orders.urls")),
+    path("", include("distra.billing.urls")),
+    path("", include("distra.purchasing.urls")),
 ]
 # Uploaded files (import files) are private: they are never served, in DEBUG or not.

@@ -1,0 +1,5 @@
+"""Billing over HTTP."""
+
+from ninja import Router
+
+router = Router(tags=["billing"])

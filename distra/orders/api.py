@@ -1,0 +1,5 @@
+"""Orders over HTTP."""
+
+from ninja import Router
+
+router = Router(tags=["orders"])

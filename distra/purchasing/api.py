@@ -1,0 +1,5 @@
+"""Purchasing over HTTP."""
+
+from ninja import Router
+
+router = Router(tags=["purchasing"])
