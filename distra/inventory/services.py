@@ -292,19 +292,88 @@ def stock_reserve(
         return existing
 
 
-@transaction.atomic
-def stock_release(*, by, reservation: StockReservation) -> StockReservation:
-    """Close an open reservation and give its quantity back to available stock. Releasing a
-    closed reservation changes nothing. Locks the balance row, then the reservation."""
-    require_perm(by, RESERVE_PERM)
-    _warehouse_in_scope(by, reservation.warehouse)
+def _whole_units(quantity, *, allow_zero: bool) -> int:
+    """``quantity`` if it is a whole number of units (zero too when ``allow_zero``), else a 422."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0 or (quantity == 0 and not allow_zero):
+        raise InvalidQuantity()
+    return quantity
+
+
+def _lock_reservation(reservation: StockReservation) -> tuple[StockBalance, StockReservation]:
+    """Lock the reservation's balance row, then the reservation itself (always in this order), and
+    return both as they are now."""
     position = (reservation.warehouse_id, reservation.sku_id, reservation.batch_id)
     balance = _lock_balances([position])[position]
-    closed = StockReservation.objects.filter(pk=reservation.pk, is_open=True).update(is_open=False, closed_at=timezone.now())
-    if closed:
-        StockBalance.objects.filter(pk=balance.pk).update(reserved=F("reserved") - reservation.quantity, updated_at=timezone.now())
+    current = StockReservation.objects.select_for_update(of=("self",)).get(pk=reservation.pk)
+    return balance, current
+
+
+@transaction.atomic
+def stock_release(*, by, reservation: StockReservation, quantity: int | None = None) -> StockReservation:
+    """Give reserved stock back to available stock: the whole reservation (``quantity`` None: it
+    is closed), or part of it (its quantity and the balance's reserved both drop by ``quantity``;
+    releasing all of it closes it). Releasing a closed reservation changes nothing; a partial
+    release is not retry-safe (each call releases again), a whole one is. More than is reserved is
+    ``invalid_quantity``. Locks the balance row, then the reservation."""
+    require_perm(by, RESERVE_PERM)
+    _warehouse_in_scope(by, reservation.warehouse)
+    if quantity is not None:
+        _whole_units(quantity, allow_zero=False)
+    balance, current = _lock_reservation(reservation)
+    if current.is_open:
+        if quantity is not None and quantity > current.quantity:
+            raise InvalidQuantity(f"Only {current.quantity} are reserved; {quantity} cannot be released.")
+        released = current.quantity if quantity is None else quantity
+        now = timezone.now()
+        if released == current.quantity:
+            StockReservation.objects.filter(pk=current.pk).update(is_open=False, closed_at=now)
+        else:
+            StockReservation.objects.filter(pk=current.pk).update(quantity=F("quantity") - released)
+        StockBalance.objects.filter(pk=balance.pk).update(reserved=F("reserved") - released, updated_at=now)
     reservation.refresh_from_db()
     return reservation
+
+
+@transaction.atomic
+def stock_issue_reserved(
+    *, by, reservation: StockReservation, quantity: int, source_type: str = "", source_id: str = "",
+    source_line: int = 0, note: str = "",
+) -> StockMove | None:
+    """Deliver reserved stock: post a sale_issue of ``-quantity`` (0 <= quantity <= the
+    reservation's quantity; 0 posts no move) for the reservation's position, close the
+    reservation, and in one guarded F() update lower reserved by the reservation's quantity and
+    on hand by ``quantity`` (what is not delivered goes back to available stock). Idempotent: the
+    move's source key is ``issue:<reservation id>``; issuing a closed reservation again returns
+    that move (or None) and changes nothing. Needs the reserve permission (whoever may reserve and
+    release an order's stock also delivers it). Locks the balance row, then the reservation."""
+    require_perm(by, RESERVE_PERM)
+    _warehouse_in_scope(by, reservation.warehouse)
+    _whole_units(quantity, allow_zero=True)
+    key = f"issue:{reservation.pk}"
+    balance, current = _lock_reservation(reservation)
+    if not current.is_open:
+        reservation.refresh_from_db()
+        move = StockMove.objects.filter(source_key=key).first()
+        if move is not None:
+            move.replayed = True
+        return move
+    if quantity > current.quantity:
+        raise InvalidQuantity(f"Only {current.quantity} are reserved; {quantity} cannot be issued.")
+    now = timezone.now()
+    StockReservation.objects.filter(pk=current.pk).update(is_open=False, closed_at=now)
+    guarded = StockBalance.objects.filter(pk=balance.pk, reserved__gte=current.quantity, on_hand__gte=quantity)
+    if not guarded.update(reserved=F("reserved") - current.quantity, on_hand=F("on_hand") - quantity, updated_at=now):
+        raise InsufficientStock(f"The balance of batch {current.batch_id} no longer holds this reservation.")
+    move = None
+    if quantity:
+        move = StockMove.objects.create(
+            warehouse_id=current.warehouse_id, sku_id=current.sku_id, batch_id=current.batch_id, quantity=-quantity,
+            kind=MoveKind.SALE_ISSUE, source_key=key, source_type=source_type, source_id=source_id,
+            source_line=source_line, note=note, user=by,
+        )
+        move.replayed = False
+    reservation.refresh_from_db()
+    return move
 
 
 @transaction.atomic
