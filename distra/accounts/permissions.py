@@ -25,23 +25,58 @@ CATALOG_MODELS = {"catalog.brand", "catalog.category", "catalog.sku"}
 # (receipts, adjustments, transfers, counts), "add" on a reservation "may reserve and release".
 INVENTORY_MODELS = {"inventory.batch", "inventory.stockmove", "inventory.stockbalance", "inventory.stockreservation"}
 INVENTORY_VIEW = {model: VIEW for model in INVENTORY_MODELS}
+# Primary orders (distra.purchasing): "add" on a purchase order means "may raise, edit, submit and
+# cancel", "change" "may confirm, cancel and close" (the brand's side); "add" on a shipment "may
+# ship from a depot"; "add" on a goods receipt "may record a GRN".
+PURCHASING_MODELS = {"purchasing.purchaseorder", "purchasing.shipment", "purchasing.goodsreceipt"}
+PURCHASING_VIEW = {model: VIEW for model in PURCHASING_MODELS}
+# Inventory master data and alerts: supply terms (lead time, MOQ) and thresholds are the brand's to
+# set (a distributor may set thresholds of its own); "change" on an alert means "may acknowledge".
+INVENTORY_SETUP = {"inventory.supplyterm": EDIT, "inventory.stockthreshold": EDIT, "inventory.stockalert": {"view", "change"}}
+
+# Orders: "add" takes orders (create, submit, allocate), "change" edits lines, "approve" approves or
+# rejects, "cancel" cancels; "dispatch" and "deliver" run the delivery. Taking an order reserves
+# stock, so the roles that take orders may reserve ("add" on a reservation).
+ORDERS_VIEW = {"orders.order": VIEW, "orders.orderpolicy": VIEW, "orders.minshelflife": VIEW}
+TAKE_ORDERS = {"view", "add", "change", "cancel"}
 
 ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
     # Administrators are superusers in Django's sense: everything, everywhere.
     Role.ADMINISTRATOR: {
         **{model: ALL for model in MASTER_MODELS},
         **{model: {"view", "add"} for model in INVENTORY_MODELS},
+        **{model: ALL for model in PURCHASING_MODELS},
+        **INVENTORY_SETUP,
+        **ORDERS_VIEW,
+        "orders.order": TAKE_ORDERS | {"approve", "dispatch", "deliver"},
+        "orders.orderpolicy": EDIT,
+        "orders.minshelflife": EDIT,
     },
     # Brand managers see all data; they maintain the catalog and nothing else.
     Role.BRAND_MANAGER: {
         **{model: (ALL if model in CATALOG_MODELS else VIEW) for model in MASTER_MODELS},
         **INVENTORY_VIEW,
+        # They run the brand's depots: receive depot stock and ship primary orders from it.
+        "inventory.batch": {"view", "add"},
+        "inventory.stockmove": {"view", "add"},
+        **PURCHASING_VIEW,
+        "purchasing.purchaseorder": {"view", "change"},
+        "purchasing.shipment": {"view", "add"},
+        **INVENTORY_SETUP,
+        **ORDERS_VIEW,
+        "orders.order": {"view", "approve"},
+        "orders.minshelflife": EDIT,
     },
     # Area sales managers look after outlets in their area and see its distributors.
     Role.AREA_SALES_MANAGER: {
         **{model: VIEW for model in MASTER_MODELS},
         **INVENTORY_VIEW,
+        **PURCHASING_VIEW,
         "partners.outlet": EDIT,
+        "inventory.supplyterm": VIEW, "inventory.stockthreshold": VIEW, "inventory.stockalert": VIEW,
+        "inventory.stockreservation": {"view", "add"},
+        **ORDERS_VIEW,
+        "orders.order": TAKE_ORDERS | {"approve"},
     },
     # Distributor users keep their own outlets, warehouses and contacts current.
     Role.DISTRIBUTOR: {
@@ -51,6 +86,14 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "partners.distributorcontact": ALL,
         # They receive and adjust the stock of their own warehouses (the scope says which).
         **{model: {"view", "add"} for model in INVENTORY_MODELS},
+        # They raise primary orders to the brand and record what arrives.
+        **PURCHASING_VIEW,
+        "purchasing.purchaseorder": {"view", "add"},
+        "purchasing.goodsreceipt": {"view", "add"},
+        "inventory.supplyterm": VIEW, "inventory.stockthreshold": EDIT, "inventory.stockalert": {"view", "change"},
+        **ORDERS_VIEW,
+        "orders.order": TAKE_ORDERS | {"approve", "dispatch", "deliver"},
+        "orders.orderpolicy": {"view", "change"},
     },
     # Field reps onboard and update outlets on their beats.
     Role.FIELD_REP: {
@@ -61,6 +104,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "catalog.category": VIEW,
         "catalog.sku": VIEW,
         **INVENTORY_VIEW,
+        "inventory.stockalert": VIEW,
+        "inventory.stockreservation": {"view", "add"},
+        **ORDERS_VIEW,
+        "orders.order": TAKE_ORDERS,
     },
 }
 

@@ -186,6 +186,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Imports of at most this many rows finish within the request; larger ones run as background jobs.
 DISTRA_IMPORT_INLINE_ROWS = int(os.environ.get("DISTRA_IMPORT_INLINE_ROWS", "2000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Inventory defaults where no supply term or stock threshold row says otherwise (docs/inventory.md).
+DISTRA_DEFAULT_LEAD_TIME_DAYS = int(os.environ.get("DISTRA_DEFAULT_LEAD_TIME_DAYS", "7"))
+DISTRA_DEFAULT_REORDER_LEVEL = int(os.environ.get("DISTRA_DEFAULT_REORDER_LEVEL", "0"))
+DISTRA_DEFAULT_OVERSTOCK_DAYS = int(os.environ.get("DISTRA_DEFAULT_OVERSTOCK_DAYS", "90"))
+DISTRA_DEFAULT_NEAR_EXPIRY_DAYS = int(os.environ.get("DISTRA_DEFAULT_NEAR_EXPIRY_DAYS", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Background work: Django's tasks API. The database backend by default; RQ on Redis to scale out.
@@ -235,5 +240,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Orders: the policy of a distributor without an OrderPolicy row (shortfall "backorder" or "cancel"),
+# and the minimum remaining shelf life (days) of a batch allocated to a channel without a row.
+DISTRA_ORDER_POLICY = {"shortfall_policy": os.environ.get("DISTRA_SHORTFALL_POLICY", "backorder"), "auto_allocate": True}
+DISTRA_MIN_SHELF_LIFE_DAYS = int(os.environ.get("DISTRA_MIN_SHELF_LIFE_DAYS", "0"))
 
 DISTRA_DEMO_PASSWORD = os.environ.get("DISTRA_DEMO_PASSWORD", "")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 # A stock position: (warehouse_id, sku_id, batch_id).
 Position = tuple[int, int, int]
@@ -63,3 +64,30 @@ def balance_differences(
         if broken or (on_hand, reserved) != (expected_on_hand, expected_reserved):
             found.append(BalanceDifference(position, on_hand, expected_on_hand, reserved, expected_reserved))
     return found
+
+
+@dataclass(frozen=True)
+class BatchStock:
+    """What one batch has free at one warehouse, for allocation."""
+
+    batch_id: int
+    expires_on: date
+    available: int
+
+
+def fefo_pick(candidates: Iterable[BatchStock], quantity: int, *, earliest_expiry: date) -> list[tuple[int, int]]:
+    """First expiry, first out: take ``quantity`` from the batches expiring soonest, skipping any
+    batch that expires before ``earliest_expiry`` (the day after allocation plus the minimum
+    remaining shelf life), splitting across batches where one is not enough. Returns (batch_id,
+    quantity) pairs; their sum is less than ``quantity`` when the stock cannot cover it. Ties in
+    expiry go to the lower batch id, so the result does not depend on the candidates' order."""
+    picked, left = [], quantity
+    for stock in sorted(candidates, key=lambda s: (s.expires_on, s.batch_id)):
+        if left <= 0:
+            break
+        if stock.expires_on < earliest_expiry or stock.available <= 0:
+            continue
+        take = min(left, stock.available)
+        picked.append((stock.batch_id, take))
+        left -= take
+    return picked

@@ -11,7 +11,8 @@ returns the first move and changes nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -23,7 +24,7 @@ from distra.core.errors import Conflict, DomainError, FieldProblem, NotFound, Va
 from distra.core.money import to_base_units
 from distra.core.permissions import require_perm
 from distra.inventory.choices import AdjustmentReason, MoveKind
-from distra.inventory.domain import VarianceLine, count_variance
+from distra.inventory.domain import BatchStock, VarianceLine, count_variance, fefo_pick
 from distra.inventory.models import Batch, StockBalance, StockMove, StockReservation
 from distra.partners.models import Warehouse
 
@@ -401,3 +402,55 @@ def stock_count_post(*, by, warehouse: Warehouse, counted: Mapping[int, int], so
             stock_adjust(by=by, warehouse=warehouse, sku=batch.sku, batch=batch, reason=AdjustmentReason.COUNT_VARIANCE,
                          quantity=line.difference, source_key=f"{key}:{line.batch_id}")
     return report
+
+
+@dataclass(frozen=True)
+class AllocationRequest:
+    """Reserve up to ``quantity`` of ``sku_id``; each reservation's source key is ``key:<batch id>``."""
+
+    sku_id: int
+    quantity: int
+    key: str
+
+
+@transaction.atomic
+def stock_allocate(
+    *, by, warehouse: Warehouse, requests: Sequence[AllocationRequest], earliest_expiry: date
+) -> dict[str, list[StockReservation]]:
+    """Reserve stock for several document lines at once, first expiry first out (``fefo_pick``):
+    never a batch expiring before ``earliest_expiry``, splitting a line across batches where
+    needed, and reserving less than asked (possibly nothing) where stock is short. Returns the new
+    reservations per request key. Locks every candidate balance row of the requested SKUs at the
+    warehouse in primary-key order in one statement, then reserves with guarded updates; the
+    unique source keys make a second call for the same keys fail rather than reserve twice."""
+    require_perm(by, RESERVE_PERM)
+    _warehouse_in_scope(by, warehouse)
+    sku_ids = sorted({r.sku_id for r in requests})
+    locked = list(
+        StockBalance.objects.select_for_update(of=("self",))
+        .filter(warehouse=warehouse, sku_id__in=sku_ids, on_hand__gt=F("reserved"), batch__expires_on__gte=earliest_expiry)
+        .select_related("batch").order_by("pk")
+    )
+    free = {b.pk: b.on_hand - b.reserved for b in locked}
+    by_sku: dict[int, list[StockBalance]] = {}
+    for balance in locked:
+        by_sku.setdefault(balance.sku_id, []).append(balance)
+    now, result, new = timezone.now(), {}, []
+    for request in requests:
+        if request.quantity <= 0:
+            raise InvalidQuantity()
+        balances = {b.batch_id: b for b in by_sku.get(request.sku_id, [])}
+        candidates = [BatchStock(b.batch_id, b.batch.expires_on, free[b.pk]) for b in balances.values()]
+        result[request.key] = []
+        for batch_id, quantity in fefo_pick(candidates, request.quantity, earliest_expiry=earliest_expiry):
+            balance = balances[batch_id]
+            guarded = StockBalance.objects.filter(pk=balance.pk, on_hand__gte=F("reserved") + quantity)
+            if not guarded.update(reserved=F("reserved") + quantity, updated_at=now):
+                raise InsufficientStock()  # cannot happen under the lock; refuse rather than over-reserve
+            free[balance.pk] -= quantity
+            reservation = StockReservation(warehouse=warehouse, sku_id=request.sku_id, batch_id=batch_id, quantity=quantity,
+                                           source_key=f"{request.key}:{batch_id}", user=by)
+            new.append(reservation)
+            result[request.key].append(reservation)
+    StockReservation.objects.bulk_create(new)
+    return result

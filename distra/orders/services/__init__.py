@@ -1,0 +1,23 @@
+"""Every write of the orders context (the only code that writes its rows).
+
+ordering: create (idempotent), edit lines, submit, approve, reject, cancel.
+allocation: FEFO allocation with shortfall policy, back-orders, release.
+"""
+
+from distra.orders.services.allocation import backorders_fill, order_allocate, release_allocations
+from distra.orders.services.ordering import (
+    LineIn,
+    TransitionNotAllowed,
+    get_order,
+    order_approve,
+    order_cancel,
+    order_create,
+    order_lines_replace,
+    order_reject,
+    order_submit,
+)
+
+__all__ = [
+    "LineIn", "TransitionNotAllowed", "backorders_fill", "get_order", "order_allocate", "order_approve", "order_cancel",
+    "order_create", "order_lines_replace", "order_reject", "order_submit", "release_allocations",
+]

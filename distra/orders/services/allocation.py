@@ -1,0 +1,156 @@
+"""Allocating stock to orders (FEFO, with the channel's minimum shelf life), shortfalls under the
+distributor's policy, back-orders filled oldest first, and releasing allocations.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from distra.core.permissions import require_perm
+from distra.inventory.services import (
+    AllocationRequest,
+    InsufficientStock,
+    stock_allocate,
+    stock_release,
+)
+from distra.orders.choices import EventKind, OrderChannel, OrderStatus, ShortfallPolicy
+from distra.orders.models import MinShelfLife, Order, OrderAllocation, OrderLine
+from distra.orders.services.ordering import get_order, lock_order, move_to, policy_for, record
+
+
+def earliest_expiry_for(channel: str):
+    """The first expiry date a batch may have to be allocated today to an outlet of ``channel``:
+    unexpired tomorrow, plus the channel's minimum remaining shelf life."""
+    row = MinShelfLife.objects.filter(channel=channel).first()
+    days = row.days if row else getattr(settings, "DISTRA_MIN_SHELF_LIFE_DAYS", 0)
+    return timezone.localdate() + timedelta(days=1 + days)
+
+
+@transaction.atomic
+def order_allocate(*, by, order: Order, channel: str = OrderChannel.WEB) -> Order:
+    """Reserve stock for an approved order, first expiry first out, never a batch expiring within
+    the minimum shelf life of the outlet's channel, splitting lines across batches. What the stock
+    cannot cover is back-ordered (a new order waiting for stock) or cancelled, per the
+    distributor's policy; the shortfall is recorded on each line and in an event. Nothing
+    allocatable at all: under the cancel policy a 409 ``insufficient_stock`` (nothing written);
+    under the back-order policy the order waits for stock. Locks the order row, then the
+    candidate balance rows in primary-key order (stock_allocate)."""
+    require_perm(by, "orders.add_order")
+    order = lock_order(get_order(by, order.pk))
+    if OrderStatus.ALLOCATED not in _allowed(order):
+        from distra.orders.services.ordering import TransitionNotAllowed
+
+        raise TransitionNotAllowed(order, OrderStatus.ALLOCATED)
+    lines = list(order.lines.select_related("sku").order_by("line_no"))
+    requests = [AllocationRequest(sku_id=line.sku_id, quantity=line.quantity, key=f"order:{order.pk}:{line.pk}") for line in lines]
+    reserved = stock_allocate(by=by, warehouse=order.warehouse, requests=requests,
+                              earliest_expiry=earliest_expiry_for(order.outlet.channel))
+    if not any(reserved.values()):
+        return _nothing_allocated(by=by, order=order, channel=channel)
+    allocations, shortfall = [], {}
+    for line, request in zip(lines, requests, strict=True):
+        line.allocated = sum(r.quantity for r in reserved[request.key])
+        allocations += [OrderAllocation(line=line, batch_id=r.batch_id, quantity=r.quantity, reservation=r) for r in reserved[request.key]]
+        if line.allocated < line.quantity:
+            shortfall[line.sku.code] = line.quantity - line.allocated
+    OrderAllocation.objects.bulk_create(allocations)
+    policy = policy_for(order.distributor_id).shortfall_policy
+    for line in lines:
+        missing = line.quantity - line.allocated
+        if policy == ShortfallPolicy.BACKORDER:
+            line.backordered = missing
+        else:
+            line.cancelled = missing
+    OrderLine.objects.bulk_update(lines, ["allocated", "backordered", "cancelled"])
+    record(order, by=by, channel=channel, kind=EventKind.ALLOCATED,
+           batches={line.sku.code: [[a.batch_id, a.quantity] for a in allocations if a.line is line] for line in lines})
+    if shortfall:
+        backorder = _backorder(by=by, order=order, lines=lines) if policy == ShortfallPolicy.BACKORDER else None
+        record(order, by=by, channel=channel, kind=EventKind.SHORTFALL, policy=policy, missing=shortfall,
+               backorder=backorder.pk if backorder else None)
+    order.awaiting_stock = False
+    order.save(update_fields=["awaiting_stock"])
+    move_to(order, OrderStatus.ALLOCATED, by=by, channel=channel, stamp="allocated_at")
+    return order
+
+
+def _allowed(order: Order):
+    from distra.orders.choices import ORDER_TRANSITIONS
+
+    return ORDER_TRANSITIONS[order.status]
+
+
+def _nothing_allocated(*, by, order: Order, channel: str) -> Order:
+    if policy_for(order.distributor_id).shortfall_policy == ShortfallPolicy.CANCEL:
+        raise InsufficientStock(f"None of order {order.number} can be allocated from warehouse {order.warehouse.code}.")
+    if not order.awaiting_stock:
+        order.awaiting_stock = True
+        order.save(update_fields=["awaiting_stock"])
+        record(order, by=by, channel=channel, kind=EventKind.SHORTFALL, policy=ShortfallPolicy.BACKORDER,
+               missing={line.sku.code: line.quantity for line in order.lines.select_related("sku")}, backorder=order.pk)
+    return order
+
+
+def _backorder(*, by, order: Order, lines: list[OrderLine]) -> Order:
+    """A new approved order for the back-ordered quantities, waiting for stock (filled by
+    ``backorders_fill``, oldest first)."""
+    from distra.orders.domain import line_amounts, order_totals
+
+    now = timezone.now()
+    backorder = Order(outlet=order.outlet, distributor=order.distributor, warehouse=order.warehouse, channel=OrderChannel.SYSTEM,
+                      created_by=order.created_by, backorder_of=order, status=OrderStatus.APPROVED, awaiting_stock=True,
+                      submitted_at=order.submitted_at, approved_at=now, note=f"Back-order of {order.number}")
+    new_lines = []
+    for line in lines:
+        if line.backordered:
+            amounts = line_amounts(quantity=line.backordered, unit_price=line.unit_price, discount_pct=line.discount_pct,
+                                   tax_rate=line.tax_rate)
+            new_lines.append(OrderLine(order=backorder, line_no=len(new_lines) + 1, sku=line.sku, quantity=line.backordered,
+                                       unit_price=line.unit_price, discount_pct=line.discount_pct, tax_rate=line.tax_rate,
+                                       **amounts.__dict__))
+    for name, value in order_totals(line_amounts(quantity=li.quantity, unit_price=li.unit_price, discount_pct=li.discount_pct,
+                                                 tax_rate=li.tax_rate) for li in new_lines).__dict__.items():
+        setattr(backorder, name, value)
+    backorder.save()
+    OrderLine.objects.bulk_create(new_lines)
+    record(backorder, by=by, channel=OrderChannel.SYSTEM, kind=EventKind.CREATED, to_status=OrderStatus.APPROVED,
+           backorder_of=order.pk)
+    return backorder
+
+
+def release_allocations(*, by, order: Order) -> int:
+    """Release every open reservation of ``order`` (cancellation). Returns how many were released.
+    Locks the balances of the reservations (stock_release)."""
+    released = 0
+    allocations = OrderAllocation.objects.filter(line__order=order, reservation__is_open=True).select_related("reservation")
+    for allocation in allocations.order_by("reservation__warehouse_id", "reservation__sku_id", "reservation__batch_id"):
+        stock_release(by=by, reservation=allocation.reservation)
+        released += 1
+    if released:
+        OrderLine.objects.filter(order=order).update(allocated=0, cancelled=F("quantity") - F("backordered"))
+        OrderAllocation.objects.filter(line__order=order).delete()
+    return released
+
+
+def backorders_fill(*, by, warehouse_id: int, sku_ids: list[int] | None = None, limit: int = 200) -> list[int]:
+    """Allocate back-orders waiting for stock at a warehouse, oldest first (by submission, then
+    id), each in its own transaction so that one order's shortfall does not undo another's fill.
+    With ``sku_ids``, only back-orders with one of those SKUs. Returns the ids of the orders that
+    got stock."""
+    require_perm(by, "orders.add_order")
+    waiting = Order.objects.for_user(by).filter(warehouse_id=warehouse_id, awaiting_stock=True, status=OrderStatus.APPROVED)
+    if sku_ids:
+        waiting = waiting.filter(lines__sku_id__in=sku_ids).distinct()
+    filled = []
+    for order in waiting.order_by("submitted_at", "id")[:limit]:
+        with transaction.atomic():
+            allocated = order_allocate(by=by, order=order, channel=OrderChannel.SYSTEM)
+            if allocated.status == OrderStatus.ALLOCATED:
+                record(allocated, by=by, channel=OrderChannel.SYSTEM, kind=EventKind.BACKORDER_FILLED)
+                filled.append(allocated.pk)
+    return filled

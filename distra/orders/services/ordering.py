@@ -1,0 +1,333 @@
+"""Taking orders: create (idempotent), edit lines, submit, approve, reject, cancel.
+
+Every service runs in one transaction, re-checks the acting user's permission and scope, locks
+the order row before changing it (``select_for_update``), changes status only along
+``ORDER_TRANSITIONS`` and writes an OrderEvent for each change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from distra.catalog.models import SKU
+from distra.core.errors import Conflict, DomainError, FieldProblem, NotFound, ValidationFailed
+from distra.core.permissions import require_perm
+from distra.inventory.services import InvalidQuantity, base_quantity
+from distra.orders.choices import (
+    EDITABLE_STATUSES,
+    ORDER_TRANSITIONS,
+    EventKind,
+    OrderChannel,
+    OrderStatus,
+)
+from distra.orders.domain import ApprovalRules, approval_reasons, line_amounts, order_totals
+from distra.orders.models import Order, OrderEvent, OrderLine, OrderPolicy
+from distra.partners.choices import DistributorStatus, OutletStatus
+from distra.partners.models import Outlet, Warehouse
+
+MAX_LINES = 200
+
+
+@dataclass(frozen=True)
+class LineIn:
+    """An order line as entered: a SKU and a quantity in base units, or in cases and units."""
+
+    sku: SKU
+    quantity: int | None = None
+    cases: int = 0
+    units: int = 0
+    discount_pct: Decimal = Decimal("0")
+
+
+class TransitionNotAllowed(Conflict):
+    def __init__(self, order: Order, target: str):
+        super().__init__(f"Order {order.number} is {order.status}; it cannot become {target}.", code="transition_not_allowed")
+
+
+# Helpers -------------------------------------------------------------------------------------------
+
+def lock_order(order: Order) -> Order:
+    """The order row, locked for this transaction, with its current status."""
+    return Order.objects.select_for_update(of=("self",)).select_related("distributor", "warehouse", "outlet").get(pk=order.pk)
+
+
+def record(order: Order, *, by, channel: str, kind: str = EventKind.STATUS, from_status: str = "", to_status: str = "",
+           **detail) -> OrderEvent:
+    return OrderEvent.objects.create(order=order, kind=kind, from_status=from_status, to_status=to_status, user=by,
+                                     channel=channel, detail=detail)
+
+
+def move_to(order: Order, target: str, *, by, channel: str, stamp: str | None = None, **detail) -> None:
+    """Change ``order``'s status to ``target`` if the table allows it, with its event."""
+    if target not in ORDER_TRANSITIONS[order.status]:
+        raise TransitionNotAllowed(order, target)
+    source, now = order.status, timezone.now()
+    order.status = target
+    fields = ["status", "updated_at"]
+    if stamp:
+        setattr(order, stamp, now)
+        fields.append(stamp)
+    order.save(update_fields=fields)
+    record(order, by=by, channel=channel, from_status=source, to_status=target, **detail)
+
+
+def policy_for(distributor_id: int) -> OrderPolicy:
+    """The distributor's order policy, or the defaults (settings DISTRA_ORDER_POLICY) unsaved."""
+    policy = OrderPolicy.objects.filter(distributor_id=distributor_id).first()
+    return policy or OrderPolicy(distributor_id=distributor_id, **getattr(settings, "DISTRA_ORDER_POLICY", {}))
+
+
+def _request_hash(outlet: Outlet, warehouse: Warehouse | None, lines: list[LineIn], submit: bool) -> str:
+    body = [outlet.pk, warehouse.pk if warehouse else None, submit,
+            [(line.sku.pk, line.quantity, line.cases, line.units, str(line.discount_pct)) for line in lines]]
+    return hashlib.sha256(json.dumps(body).encode()).hexdigest()
+
+
+def _check_outlet(by, outlet: Outlet) -> Outlet:
+    if not Outlet.objects.for_user(by).filter(pk=outlet.pk).exists():
+        raise NotFound(f"No outlet with id {outlet.pk}.")
+    if outlet.status != OutletStatus.ACTIVE:
+        raise ValidationFailed({"outlet": [FieldProblem("outlet_inactive", f"Outlet {outlet.code} is {outlet.status}; it cannot order.")]})
+    if outlet.distributor.status != DistributorStatus.ACTIVE:
+        raise ValidationFailed({"outlet": [FieldProblem(
+            "distributor_not_active", f"The outlet's distributor {outlet.distributor.code} is {outlet.distributor.status}.")]})
+    return outlet
+
+
+def _choose_warehouse(by, outlet: Outlet, warehouse: Warehouse | None) -> Warehouse:
+    if warehouse is None:
+        warehouse = outlet.distributor.warehouses.filter(is_active=True).order_by("pk").first()
+        if warehouse is None:
+            raise ValidationFailed({"warehouse": [FieldProblem("no_warehouse", "The distributor has no active warehouse.")]})
+        return warehouse
+    if not Warehouse.objects.for_user(by).filter(pk=warehouse.pk).exists():
+        raise NotFound(f"No warehouse with id {warehouse.pk}.")
+    if warehouse.distributor_id != outlet.distributor_id or not warehouse.is_active:
+        raise ValidationFailed({"warehouse": [FieldProblem(
+            "warehouse_not_of_distributor", f"Warehouse {warehouse.code} is not an active warehouse of the outlet's distributor.")]})
+    return warehouse
+
+
+def _discount(value) -> Decimal:
+    try:
+        pct = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        pct = Decimal(-1)
+    if not pct.is_finite() or not Decimal(0) <= pct <= Decimal(100) or pct != pct.quantize(Decimal("0.01")):
+        raise ValueError
+    return pct
+
+
+def _build_lines(order: Order, lines: list[LineIn]) -> list[OrderLine]:
+    """Order lines from the entered lines, priced at the SKU's base price (price lists come with
+    the pricing issue). Problems are reported per line (``lines[i].field``), all at once."""
+    if not lines:
+        raise ValidationFailed({"lines": [FieldProblem("required", "An order has at least one line.")]})
+    if len(lines) > MAX_LINES:
+        raise ValidationFailed({"lines": [FieldProblem("too_many_lines", f"An order has at most {MAX_LINES} lines.")]})
+    problems: dict[str, list[FieldProblem]] = {}
+    built, seen = [], set()
+    for i, line in enumerate(lines):
+        sku = line.sku
+        if not sku.is_active:
+            problems.setdefault(f"lines[{i}].sku", []).append(FieldProblem("sku_inactive", f"{sku.code} is not sold any more."))
+        if sku.pk in seen:
+            problems.setdefault(f"lines[{i}].sku", []).append(FieldProblem("duplicate_sku", f"{sku.code} is on another line."))
+        seen.add(sku.pk)
+        try:
+            quantity = base_quantity(sku=sku, quantity=line.quantity, cases=line.cases, units=line.units)
+        except InvalidQuantity as exc:
+            problems.setdefault(f"lines[{i}].quantity", []).append(FieldProblem("invalid_quantity", exc.message))
+            continue
+        if quantity > 10**9:
+            problems.setdefault(f"lines[{i}].quantity", []).append(FieldProblem("invalid_quantity", "The quantity is too large."))
+            continue
+        try:
+            pct = _discount(line.discount_pct)
+        except ValueError:
+            problems.setdefault(f"lines[{i}].discount_pct", []).append(
+                FieldProblem("invalid_discount", "A discount is a percentage from 0 to 100 with at most 2 decimals."))
+            continue
+        amounts = line_amounts(quantity=quantity, unit_price=sku.base_price, discount_pct=pct, tax_rate=sku.tax_rate)
+        built.append(OrderLine(order=order, line_no=i + 1, sku=sku, quantity=quantity, unit_price=sku.base_price,
+                               discount_pct=pct, tax_rate=sku.tax_rate, **amounts.__dict__))
+    if problems:
+        raise ValidationFailed(problems)
+    return built
+
+
+def _set_totals(order: Order, lines: list[OrderLine]) -> None:
+    totals = order_totals(line_amounts(quantity=line.quantity, unit_price=line.unit_price, discount_pct=line.discount_pct,
+                                       tax_rate=line.tax_rate) for line in lines)
+    for name, value in totals.__dict__.items():
+        setattr(order, name, value)
+
+
+def _needs_approval(order: Order, lines: list[OrderLine]) -> list[str]:
+    policy = policy_for(order.distributor_id)
+    rules = ApprovalRules(value_above=policy.approval_value_above, discount_above=policy.approval_discount_above)
+    return approval_reasons(rules=rules, total=order.total, discount_pcts=[line.discount_pct for line in lines])
+
+
+# Services ------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def order_create(
+    *, by, outlet: Outlet, lines: list[LineIn], warehouse: Warehouse | None = None, channel: str = OrderChannel.WEB,
+    idempotency_key: str = "", submit: bool = False, note: str = "", requested_on=None,
+) -> Order:
+    """Create an order for ``outlet`` from its serving distributor (a draft, or submitted at once
+    with ``submit``; a submitted order that needs no approval is approved and, if the distributor's
+    policy says so, allocated in this transaction). With an ``idempotency_key``, a retry by the
+    same user returns the first order (``order.replayed``) and writes nothing; the same key with
+    another request is a 422 ``idempotency_key_reused``. Locks nothing until submit."""
+    require_perm(by, "orders.add_order")
+    if len(idempotency_key) > 100:
+        raise ValidationFailed({"idempotency_key": [FieldProblem("too_long", "An idempotency key has at most 100 characters.")]})
+    fingerprint = _request_hash(outlet, warehouse, lines, submit) if idempotency_key else ""
+    if idempotency_key:
+        existing = _replay(by, idempotency_key, fingerprint)
+        if existing is not None:
+            return existing
+    _check_outlet(by, outlet)
+    warehouse = _choose_warehouse(by, outlet, warehouse)
+    order = Order(outlet=outlet, distributor_id=outlet.distributor_id, warehouse=warehouse, channel=channel, created_by=by,
+                  idempotency_key=idempotency_key, request_hash=fingerprint, note=note, requested_on=requested_on)
+    built = _build_lines(order, lines)
+    _set_totals(order, built)
+    try:
+        with transaction.atomic():
+            order.save()
+    except IntegrityError:  # a twin request with the same key committed first
+        existing = _replay(by, idempotency_key, fingerprint) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
+    OrderLine.objects.bulk_create(built)
+    record(order, by=by, channel=channel, kind=EventKind.CREATED, to_status=OrderStatus.DRAFT)
+    if submit:
+        order_submit(by=by, order=order, channel=channel)
+    order.replayed = False
+    return order
+
+
+def _replay(by, key: str, fingerprint: str) -> Order | None:
+    existing = Order.objects.filter(created_by=by, idempotency_key=key).first()
+    if existing is None:
+        return None
+    if existing.request_hash != fingerprint:
+        raise DomainError(message="This idempotency key was used for another request.", code="idempotency_key_reused", status=422,
+                          fields={"idempotency_key": [FieldProblem("idempotency_key_reused", "Use a new key for a new order.")]})
+    existing.replayed = True
+    return existing
+
+
+@transaction.atomic
+def order_lines_replace(*, by, order: Order, lines: list[LineIn], channel: str = OrderChannel.WEB) -> Order:
+    """Replace the lines of an order that is not yet allocated. An edit of a submitted or
+    approved order checks the approval rules again (an approved order that now needs approval
+    goes back to pending approval). Locks the order row."""
+    require_perm(by, "orders.change_order")
+    order = lock_order(get_order(by, order.pk))
+    if order.status not in EDITABLE_STATUSES:
+        raise Conflict(f"Order {order.number} is {order.status}; lines can be edited until it is allocated.", code="order_not_editable")
+    before = list(order.lines.values_list("sku__code", "quantity").order_by("line_no"))
+    built = _build_lines(order, lines)
+    order.lines.all().delete()
+    OrderLine.objects.bulk_create(built)
+    _set_totals(order, built)
+    order.save(update_fields=["gross", "discount", "net", "tax", "total", "updated_at"])
+    record(order, by=by, channel=channel, kind=EventKind.LINES_EDITED,
+           before=before, after=[(line.sku.code, line.quantity) for line in built])
+    if order.status == OrderStatus.APPROVED and not order.awaiting_stock:
+        reasons = _needs_approval(order, built)
+        if reasons:
+            move_to(order, OrderStatus.PENDING_APPROVAL, by=by, channel=channel, reasons=reasons)
+    return order
+
+
+@transaction.atomic
+def order_submit(*, by, order: Order, channel: str = OrderChannel.WEB) -> Order:
+    """Submit a draft. If an approval rule asks (order value or a line discount above the
+    distributor's thresholds) it waits in pending approval; otherwise it is approved at once and,
+    under a policy with ``auto_allocate``, allocated. Locks the order row."""
+    require_perm(by, "orders.add_order")
+    order = lock_order(get_order(by, order.pk))
+    move_to(order, OrderStatus.SUBMITTED, by=by, channel=channel, stamp="submitted_at")
+    reasons = _needs_approval(order, list(order.lines.all()))
+    if reasons:
+        move_to(order, OrderStatus.PENDING_APPROVAL, by=by, channel=channel, reasons=reasons)
+        return order
+    move_to(order, OrderStatus.APPROVED, by=None, channel=OrderChannel.SYSTEM, stamp="approved_at", reason="no approval rule applies")
+    _after_approval(by=by, order=order, channel=channel)
+    return order
+
+
+def _after_approval(*, by, order: Order, channel: str) -> None:
+    if policy_for(order.distributor_id).auto_allocate:
+        from distra.orders.services.allocation import order_allocate
+
+        order_allocate(by=by, order=order, channel=channel)
+
+
+@transaction.atomic
+def order_approve(*, by, order: Order, channel: str = OrderChannel.WEB, note: str = "") -> Order:
+    """Approve an order waiting for approval (and allocate it under ``auto_allocate``). Locks the
+    order row."""
+    require_perm(by, "orders.approve_order")
+    order = lock_order(get_order(by, order.pk))
+    move_to(order, OrderStatus.APPROVED, by=by, channel=channel, stamp="approved_at", note=note)
+    _after_approval(by=by, order=order, channel=channel)
+    return order
+
+
+@transaction.atomic
+def order_reject(*, by, order: Order, reason: str, channel: str = OrderChannel.WEB) -> Order:
+    """Reject an order waiting for approval, with a reason. Locks the order row."""
+    require_perm(by, "orders.approve_order")
+    if not reason.strip():
+        raise ValidationFailed({"reason": [FieldProblem("required", "Say why the order is rejected.")]})
+    order = lock_order(get_order(by, order.pk))
+    order.cancel_reason = reason[:200]
+    order.save(update_fields=["cancel_reason"])
+    move_to(order, OrderStatus.REJECTED, by=by, channel=channel, stamp="cancelled_at", reason=reason[:200])
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, by, order: Order, reason: str, channel: str = OrderChannel.WEB) -> Order:
+    """Cancel an order. Before invoicing, its reservations are released; after invoicing and
+    before dispatch, the invoice is cancelled by a credit note (invoice numbers stay gap-free).
+    Locks the order row, then the balances of its reservations."""
+    require_perm(by, "orders.cancel_order")
+    if not reason.strip():
+        raise ValidationFailed({"reason": [FieldProblem("required", "Say why the order is cancelled.")]})
+    order = lock_order(get_order(by, order.pk))
+    if OrderStatus.CANCELLED not in ORDER_TRANSITIONS[order.status]:
+        raise TransitionNotAllowed(order, OrderStatus.CANCELLED)
+    if order.status == OrderStatus.INVOICED:
+        from distra.billing.services import invoice_cancel_for_order
+
+        invoice_cancel_for_order(by=by, order=order, reason=reason)
+    from distra.orders.services.allocation import release_allocations
+
+    release_allocations(by=by, order=order)
+    order.cancel_reason, order.awaiting_stock = reason[:200], False
+    order.save(update_fields=["cancel_reason", "awaiting_stock"])
+    move_to(order, OrderStatus.CANCELLED, by=by, channel=channel, stamp="cancelled_at", reason=reason[:200])
+    return order
+
+
+def get_order(by, order_id: int) -> Order:
+    """The order ``order_id`` if ``by`` may see it (404 otherwise)."""
+    order = Order.objects.for_user(by).filter(pk=order_id).first()
+    if order is None:
+        raise NotFound(f"No order with id {order_id}.")
+    return order
