@@ -1,4 +1,5 @@
-"""Orders over HTTP."""
+"""Orders over HTTP: one router for /api/v1/orders, built from the order endpoints (api_orders),
+the delivery endpoints (api_delivery) and the metrics endpoints."""
 
 from ninja import Router
 

@@ -1,3 +1,3 @@
-from django.urls import path  # noqa: F401
+"""Order pages: taking and following orders (views), dispatch and proof of delivery (views_delivery)."""
 
 urlpatterns: list = []
