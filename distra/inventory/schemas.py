@@ -15,7 +15,7 @@ class StockOut(Schema):
     id: int
     warehouse_id: int
     warehouse_code: str
-    distributor_id: int
+    distributor_id: int | None = Field(..., description="None for a brand depot")
     sku_id: int
     sku_code: str
     batch_id: int
@@ -31,7 +31,7 @@ class StockOut(Schema):
         return obj.warehouse.code
 
     @staticmethod
-    def resolve_distributor_id(obj) -> int:
+    def resolve_distributor_id(obj) -> int | None:
         return obj.warehouse.distributor_id
 
     @staticmethod

@@ -36,3 +36,8 @@ class OutletClass(models.TextChoices):
     A = "A", _("A")
     B = "B", _("B")
     C = "C", _("C")
+
+
+class WarehouseKind(models.TextChoices):
+    DISTRIBUTOR = "distributor", _("Distributor's warehouse")
+    DEPOT = "depot", _("Brand depot")

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from distra.core.models import ScopedModel
 from distra.core.validators import validate_latitude, validate_longitude
-from distra.partners.choices import Channel, DistributorStatus, OutletClass, OutletStatus
+from distra.partners.choices import Channel, DistributorStatus, OutletClass, OutletStatus, WarehouseKind
 
 
 def _distributors_visible(scope) -> Q:
@@ -102,9 +102,15 @@ class DistributorContact(ScopedModel):
 
 
 class Warehouse(ScopedModel):
-    """A distributor's store of goods. Stock is held per warehouse (the inventory issue)."""
+    """A store of goods: a distributor's warehouse, or a depot of the brand's own that ships
+    primary orders. Stock is held per warehouse (the inventory issue).
 
-    distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="warehouses")
+    Invariant (database check): a depot has no distributor and every other warehouse has one.
+    Depots are seen only by the scopes that see everything (administrators, brand managers).
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=WarehouseKind.choices, default=WarehouseKind.DISTRIBUTOR)
+    distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="warehouses", null=True, blank=True)
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=120)
     address = models.TextField(_("address"), blank=True)
@@ -120,12 +126,25 @@ class Warehouse(ScopedModel):
     class Meta:
         verbose_name = _("warehouse")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=WarehouseKind.values), name="warehouse_kind_valid"),
+            models.CheckConstraint(
+                condition=(Q(kind=WarehouseKind.DEPOT) & Q(distributor__isnull=True))
+                | (~Q(kind=WarehouseKind.DEPOT) & Q(distributor__isnull=False)),
+                name="warehouse_depot_has_no_distributor",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
 
+    @property
+    def is_depot(self) -> bool:
+        return self.kind == WarehouseKind.DEPOT
+
     @classmethod
     def scope_q(cls, scope) -> Q:
+        # Depots (no distributor) never match: only the scopes that see everything see them.
         return Q(distributor__in=Distributor.objects.filter(_distributors_visible(scope)).values("id"))
 
 

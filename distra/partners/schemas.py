@@ -96,7 +96,8 @@ class DistributorFilter(Schema):
 
 class WarehouseOut(Schema):
     id: int
-    distributor_id: Id
+    kind: str = Field(..., description="distributor (a distributor's warehouse) or depot (the brand's own; no distributor)")
+    distributor_id: int | None
     code: str
     name: str
     address: str

@@ -304,7 +304,7 @@ def stock_export(request: HttpRequest) -> HttpResponse:
         "distributor", "warehouse", "sku", "sku_name", "batch", "expires_on", "on_hand", "reserved", "available", "value",
     ]
     rows = (
-        [b.warehouse.distributor.code, b.warehouse.code, b.sku.code, b.sku.name, b.batch.batch_number, b.expires_on.isoformat(),
+        [getattr(b.warehouse.distributor, "code", ""), b.warehouse.code, b.sku.code, b.sku.name, b.batch.batch_number, b.expires_on.isoformat(),
          b.on_hand, b.reserved, b.available, _stock_value(b)]
         for b in qs.select_related("warehouse__distributor").iterator(chunk_size=500)
     )

@@ -14,7 +14,7 @@ VISIBLE_STOCK = {  # warehouse codes each user's stock list shows
     "admin": {"W-D-ONE", "W-D-FOUR"}, "brand": {"W-D-ONE", "W-D-FOUR"}, "asm_delhi": {"W-D-ONE"}, "asm_mumbai": {"W-D-FOUR"},
     "dist_one": {"W-D-ONE"}, "dist_four": {"W-D-FOUR"}, "rep_del1": {"W-D-ONE"}, "rep_mum": {"W-D-FOUR"},
 }
-POSTERS = {"admin", "dist_one", "dist_four"}
+POSTERS = {"admin", "brand", "dist_one", "dist_four"}  # brand managers run the brand's depots
 HOME = {"admin": "D-ONE", "dist_one": "D-ONE", "dist_four": "D-FOUR"}
 AWAY = {"dist_one": "D-FOUR", "dist_four": "D-ONE"}
 

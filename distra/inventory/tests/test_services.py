@@ -88,9 +88,9 @@ def test_distributor_user_cannot_receive_into_another_distributors_warehouse(org
     assert ledger() == []
 
 
-def test_brand_manager_may_not_post_stock(org, batch):
+def test_area_sales_manager_may_not_post_stock(org, batch):
     with pytest.raises(Forbidden):
-        services.stock_receive(by=org.users["brand"], warehouse=org.warehouses["D-ONE"], sku=org.skus["SKU-1"], batch=batch, quantity=5)
+        services.stock_receive(by=org.users["asm_delhi"], warehouse=org.warehouses["D-ONE"], sku=org.skus["SKU-1"], batch=batch, quantity=5)
     assert ledger() == []
 
 
