@@ -57,6 +57,7 @@ class EventKind(models.TextChoices):
     BACKORDER_FILLED = "backorder_filled", _("Back-order filled")
     DISPATCHED = "dispatched", _("Dispatched")
     DELIVERED = "delivered", _("Delivered")
+    RETURNED = "returned", _("Returned by the outlet")
     NOTE = "note", _("Note")
 
 
@@ -75,3 +76,11 @@ class ShortfallReason(models.TextChoices):
     SHORT_SHIPPED = "short_shipped", _("Not on the vehicle")
     OUTLET_CLOSED = "outlet_closed", _("Outlet closed")
     OTHER = "other", _("Other")
+
+
+class ReturnCondition(models.TextChoices):
+    """The state of units an outlet returns after delivery: saleable units go back to available
+    stock (return_saleable), damaged ones are received as return_damaged."""
+
+    SALEABLE = "saleable", _("Saleable")
+    DAMAGED = "damaged", _("Damaged")

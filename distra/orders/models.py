@@ -18,6 +18,7 @@ from distra.orders.choices import (
     EventKind,
     OrderChannel,
     OrderStatus,
+    ReturnCondition,
     ShortfallPolicy,
     ShortfallReason,
 )
@@ -132,6 +133,7 @@ class Order(ScopedModel):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
     dispatch_note = models.CharField(_("vehicle / driver"), max_length=200, blank=True)
+    received_by = models.CharField(_("received by"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("order")
@@ -262,3 +264,60 @@ class OrderEvent(ScopedModel):
     @classmethod
     def scope_q(cls, scope) -> Q:
         return Q(order__in=Order.objects.for_scope(scope).values("id"))
+
+
+class OrderReturn(ScopedModel):
+    """Units an outlet gave back after delivery, with the reason, and the credit note that repays
+    them (``credit_note_id``: the billing.CreditNote's id). Never edited. Invariant: per order line,
+    the returned units of all its returns are at most its delivered units; per (line, batch), at
+    most what that batch delivered. (created_by, idempotency_key) is unique per order where a key is
+    given, so a retried return answers the first one."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
+    reason = models.CharField(_("reason"), max_length=200)
+    channel = models.CharField(_("channel"), max_length=10, choices=OrderChannel.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
+    credit_note_id = models.PositiveBigIntegerField(_("credit note"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order return")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "created_by", "idempotency_key"], condition=~Q(idempotency_key=""), name="order_return_key_unique"
+            ),
+            models.CheckConstraint(condition=Q(channel__in=OrderChannel.values), name="order_return_channel_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}: return {self.pk}"
+
+    @classmethod
+    def scope_q(cls, scope) -> Q:
+        return Q(order__in=Order.objects.for_scope(scope).values("id"))
+
+
+class OrderReturnLine(ScopedModel):
+    """Returned units of one order line from one delivered batch, saleable or damaged; each row
+    posted one stock receipt (return_saleable or return_damaged) into that batch at the order's
+    warehouse."""
+
+    order_return = models.ForeignKey(OrderReturn, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="return_lines")
+    batch = models.ForeignKey("inventory.Batch", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity (base units)"))
+    condition = models.CharField(_("condition"), max_length=10, choices=ReturnCondition.choices)
+
+    class Meta:
+        verbose_name = _("order return line")
+        ordering = ["order_return", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_return_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(condition__in=ReturnCondition.values), name="order_return_line_condition_valid"),
+            models.UniqueConstraint(fields=["order_return", "line", "batch", "condition"], name="order_return_line_unique"),
+        ]
+
+    @classmethod
+    def scope_q(cls, scope) -> Q:
+        return Q(order_return__order__in=Order.objects.for_scope(scope).values("id"))
