@@ -41,12 +41,18 @@ def order_allocate(*, by, order: Order, channel: str = OrderChannel.WEB) -> Orde
     under the back-order policy the order waits for stock. Locks the order row, then the
     candidate balance rows in primary-key order (stock_allocate)."""
     require_perm(by, "orders.add_order")
-    order = lock_order(get_order(by, order.pk))
+    return allocate_locked(by=by, order=lock_order(get_order(by, order.pk)), channel=channel)
+
+
+def allocate_locked(*, by, order: Order, channel: str, lines: list[OrderLine] | None = None) -> Order:
+    """``order_allocate`` for an order this transaction has locked (or inserted), with its lines
+    if the caller has them."""
     if OrderStatus.ALLOCATED not in _allowed(order):
         from distra.orders.services.ordering import TransitionNotAllowed
 
         raise TransitionNotAllowed(order, OrderStatus.ALLOCATED)
-    lines = list(order.lines.select_related("sku").order_by("line_no"))
+    if lines is None:
+        lines = list(order.lines.select_related("sku").order_by("line_no"))
     requests = [AllocationRequest(sku_id=line.sku_id, quantity=line.quantity, key=f"order:{order.pk}:{line.pk}") for line in lines]
     reserved = stock_allocate(by=by, warehouse=order.warehouse, requests=requests,
                               earliest_expiry=earliest_expiry_for(order.outlet.channel))
@@ -59,7 +65,7 @@ def order_allocate(*, by, order: Order, channel: str = OrderChannel.WEB) -> Orde
         if line.allocated < line.quantity:
             shortfall[line.sku.code] = line.quantity - line.allocated
     OrderAllocation.objects.bulk_create(allocations)
-    policy = policy_for(order.distributor_id).shortfall_policy
+    policy = policy_for(order.distributor_id, order).shortfall_policy
     for line in lines:
         missing = line.quantity - line.allocated
         if policy == ShortfallPolicy.BACKORDER:
@@ -73,8 +79,10 @@ def order_allocate(*, by, order: Order, channel: str = OrderChannel.WEB) -> Orde
         backorder = _backorder(by=by, order=order, lines=lines) if policy == ShortfallPolicy.BACKORDER else None
         record(order, by=by, channel=channel, kind=EventKind.SHORTFALL, policy=policy, missing=shortfall,
                backorder=backorder.pk if backorder else None)
-    order.awaiting_stock = False
-    order.save(update_fields=["awaiting_stock"])
+    if order.awaiting_stock:
+        order.awaiting_stock = False
+        if getattr(order, "_events", None) is None:
+            order.save(update_fields=["awaiting_stock"])
     move_to(order, OrderStatus.ALLOCATED, by=by, channel=channel, stamp="allocated_at")
     return order
 
@@ -86,11 +94,12 @@ def _allowed(order: Order):
 
 
 def _nothing_allocated(*, by, order: Order, channel: str) -> Order:
-    if policy_for(order.distributor_id).shortfall_policy == ShortfallPolicy.CANCEL:
+    if policy_for(order.distributor_id, order).shortfall_policy == ShortfallPolicy.CANCEL:
         raise InsufficientStock(f"None of order {order.number} can be allocated from warehouse {order.warehouse.code}.")
     if not order.awaiting_stock:
         order.awaiting_stock = True
-        order.save(update_fields=["awaiting_stock"])
+        if getattr(order, "_events", None) is None:
+            order.save(update_fields=["awaiting_stock"])
         record(order, by=by, channel=channel, kind=EventKind.SHORTFALL, policy=ShortfallPolicy.BACKORDER,
                missing={line.sku.code: line.quantity for line in order.lines.select_related("sku")}, backorder=order.pk)
     return order

@@ -60,12 +60,21 @@ def lock_order(order: Order) -> Order:
 
 def record(order: Order, *, by, channel: str, kind: str = EventKind.STATUS, from_status: str = "", to_status: str = "",
            **detail) -> OrderEvent:
-    return OrderEvent.objects.create(order=order, kind=kind, from_status=from_status, to_status=to_status, user=by,
-                                     channel=channel, detail=detail)
+    """Write an event of ``order`` now, or, while the order is being built in memory (``order._events``
+    is a list: see ``_building``), keep it for one bulk insert."""
+    event = OrderEvent(order=order, kind=kind, from_status=from_status, to_status=to_status, user=by, channel=channel,
+                       detail=detail, created_at=timezone.now())
+    pending = getattr(order, "_events", None)
+    if pending is None:
+        event.save()
+    else:
+        pending.append(event)
+    return event
 
 
 def move_to(order: Order, target: str, *, by, channel: str, stamp: str | None = None, **detail) -> None:
-    """Change ``order``'s status to ``target`` if the table allows it, with its event."""
+    """Change ``order``'s status to ``target`` if the table allows it, with its event. While the
+    order is being built in memory the row is saved once at the end (``_building``)."""
     if target not in ORDER_TRANSITIONS[order.status]:
         raise TransitionNotAllowed(order, target)
     source, now = order.status, timezone.now()
@@ -74,14 +83,22 @@ def move_to(order: Order, target: str, *, by, channel: str, stamp: str | None = 
     if stamp:
         setattr(order, stamp, now)
         fields.append(stamp)
-    order.save(update_fields=fields)
+    if getattr(order, "_events", None) is None:
+        order.save(update_fields=fields)
     record(order, by=by, channel=channel, from_status=source, to_status=target, **detail)
 
 
-def policy_for(distributor_id: int) -> OrderPolicy:
-    """The distributor's order policy, or the defaults (settings DISTRA_ORDER_POLICY) unsaved."""
+def policy_for(distributor_id: int, order: Order | None = None) -> OrderPolicy:
+    """The distributor's order policy, or the defaults (settings DISTRA_ORDER_POLICY) unsaved;
+    read once per order object within a service call."""
+    cached = getattr(order, "_policy", None)
+    if cached is not None:
+        return cached
     policy = OrderPolicy.objects.filter(distributor_id=distributor_id).first()
-    return policy or OrderPolicy(distributor_id=distributor_id, **getattr(settings, "DISTRA_ORDER_POLICY", {}))
+    policy = policy or OrderPolicy(distributor_id=distributor_id, **getattr(settings, "DISTRA_ORDER_POLICY", {}))
+    if order is not None:
+        order._policy = policy
+    return policy
 
 
 def _request_hash(outlet: Outlet, warehouse: Warehouse | None, lines: list[LineIn], submit: bool) -> str:
@@ -171,7 +188,7 @@ def _set_totals(order: Order, lines: list[OrderLine]) -> None:
 
 
 def _needs_approval(order: Order, lines: list[OrderLine]) -> list[str]:
-    policy = policy_for(order.distributor_id)
+    policy = policy_for(order.distributor_id, order)
     rules = ApprovalRules(value_above=policy.approval_value_above, discount_above=policy.approval_discount_above)
     return approval_reasons(rules=rules, total=order.total, discount_pcts=[line.discount_pct for line in lines])
 
@@ -211,11 +228,34 @@ def order_create(
             raise
         return existing
     OrderLine.objects.bulk_create(built)
-    record(order, by=by, channel=channel, kind=EventKind.CREATED, to_status=OrderStatus.DRAFT)
-    if submit:
-        order_submit(by=by, order=order, channel=channel)
+    with _building(order):
+        record(order, by=by, channel=channel, kind=EventKind.CREATED, to_status=OrderStatus.DRAFT)
+        if submit:
+            _submit(by=by, order=order, lines=built, channel=channel)
     order.replayed = False
     return order
+
+
+class _building:
+    """While an order that no one else can see yet (inserted in this transaction) goes through its
+    first transitions, keep its events and status in memory and write them once at the end: one
+    UPDATE of the order and one bulk INSERT of the events instead of one of each per step."""
+
+    def __init__(self, order: Order):
+        self.order = order
+
+    def __enter__(self):
+        self.order._events = []
+        self.status = self.order.status
+
+    def __exit__(self, exc_type, exc, tb):
+        events, self.order._events = self.order._events, None
+        if exc_type is None:
+            if self.order.status != self.status or len(events) > 1:
+                self.order.save(update_fields=[
+                    "status", "awaiting_stock", "submitted_at", "approved_at", "allocated_at", "cancel_reason", "updated_at"])
+            OrderEvent.objects.bulk_create(events)
+        return False
 
 
 def _replay(by, key: str, fingerprint: str) -> Order | None:
@@ -260,21 +300,26 @@ def order_submit(*, by, order: Order, channel: str = OrderChannel.WEB) -> Order:
     under a policy with ``auto_allocate``, allocated. Locks the order row."""
     require_perm(by, "orders.add_order")
     order = lock_order(get_order(by, order.pk))
+    return _submit(by=by, order=order, lines=list(order.lines.select_related("sku").order_by("line_no")), channel=channel)
+
+
+def _submit(*, by, order: Order, lines: list[OrderLine], channel: str) -> Order:
+    """Submit the locked (or not yet visible) ``order`` with its ``lines``."""
     move_to(order, OrderStatus.SUBMITTED, by=by, channel=channel, stamp="submitted_at")
-    reasons = _needs_approval(order, list(order.lines.all()))
+    reasons = _needs_approval(order, lines)
     if reasons:
         move_to(order, OrderStatus.PENDING_APPROVAL, by=by, channel=channel, reasons=reasons)
         return order
     move_to(order, OrderStatus.APPROVED, by=None, channel=OrderChannel.SYSTEM, stamp="approved_at", reason="no approval rule applies")
-    _after_approval(by=by, order=order, channel=channel)
+    _after_approval(by=by, order=order, lines=lines, channel=channel)
     return order
 
 
-def _after_approval(*, by, order: Order, channel: str) -> None:
-    if policy_for(order.distributor_id).auto_allocate:
-        from distra.orders.services.allocation import order_allocate
+def _after_approval(*, by, order: Order, channel: str, lines: list[OrderLine] | None = None) -> None:
+    if policy_for(order.distributor_id, order).auto_allocate:
+        from distra.orders.services.allocation import allocate_locked
 
-        order_allocate(by=by, order=order, channel=channel)
+        allocate_locked(by=by, order=order, lines=lines, channel=channel)
 
 
 @transaction.atomic
