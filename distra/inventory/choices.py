@@ -18,3 +18,30 @@ class AdjustmentReason(models.TextChoices):
     DAMAGE = "damage", _("damage")
     EXPIRY_WRITE_OFF = "expiry_write_off", _("expiry write-off")
     SHRINKAGE = "shrinkage", _("shrinkage")
+
+
+class AlertKind(models.TextChoices):
+    OUT_OF_STOCK = "out_of_stock", _("out of stock")
+    BELOW_REORDER_LEVEL = "below_reorder_level", _("below reorder level")
+    OVERSTOCK = "overstock", _("overstock")
+    NEAR_EXPIRY = "near_expiry", _("near expiry")
+    EXPIRED = "expired", _("expired stock on hand")
+
+
+# Kinds about a SKU at a warehouse (no batch) and kinds about one batch.
+SKU_ALERT_KINDS = (AlertKind.OUT_OF_STOCK, AlertKind.BELOW_REORDER_LEVEL, AlertKind.OVERSTOCK)
+BATCH_ALERT_KINDS = (AlertKind.NEAR_EXPIRY, AlertKind.EXPIRED)
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    RESOLVED = "resolved", _("resolved")
+
+
+# The allowed status changes: a person acknowledges; only the evaluation resolves.
+ALERT_TRANSITIONS = {
+    AlertStatus.OPEN: {AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED},
+    AlertStatus.ACKNOWLEDGED: {AlertStatus.RESOLVED},
+    AlertStatus.RESOLVED: set(),
+}

@@ -1,10 +1,12 @@
-"""Stock calculations without the database: count variances and ledger verification."""
+"""Stock calculations without the database: count variances, ledger verification, thresholds,
+days of cover and alert conditions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 # A stock position: (warehouse_id, sku_id, batch_id).
 Position = tuple[int, int, int]
@@ -91,3 +93,125 @@ def fefo_pick(candidates: Iterable[BatchStock], quantity: int, *, earliest_expir
         picked.append((stock.batch_id, take))
         left -= take
     return picked
+
+
+# Thresholds ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Thresholds:
+    reorder_level: int
+    overstock_days: int
+    near_expiry_days: int
+
+
+@dataclass(frozen=True)
+class ThresholdRow:
+    """A configured threshold row: its target (sku, category, distributor; None = any) and the
+    figures it sets (None = not set here)."""
+
+    sku_id: int | None
+    category_id: int | None
+    distributor_id: int | None
+    reorder_level: int | None = None
+    overstock_days: int | None = None
+    near_expiry_days: int | None = None
+
+
+def threshold_rank(row: ThresholdRow, *, sku_id: int, category_ids: Sequence[int], distributor_id: int | None) -> int | None:
+    """How specific ``row`` is for a SKU (whose category and ancestors, nearest first, are
+    ``category_ids``) at a distributor: lower is more specific; None when it does not match.
+    sku + distributor > sku > category + distributor > category (each over the SKU's category and
+    its ancestors, the nearest first) > distributor alone."""
+    if row.distributor_id is not None and row.distributor_id != distributor_id:
+        return None
+    for_all = row.distributor_id is None
+    if row.sku_id is not None:
+        return int(for_all) if row.sku_id == sku_id else None
+    if row.category_id is not None:
+        if row.category_id not in category_ids:
+            return None
+        return 2 + list(category_ids).index(row.category_id) + len(category_ids) * int(for_all)
+    return 2 + 2 * len(category_ids)
+
+
+def resolve_thresholds(
+    rows: Sequence[ThresholdRow], *, sku_id: int, category_ids: Sequence[int], distributor_id: int | None, defaults: Thresholds
+) -> Thresholds:
+    """The thresholds for one SKU at one distributor: per figure, the most specific matching row
+    that sets it (see ``threshold_rank``), else the default."""
+    ranked = sorted((rank, row) for row in rows
+                    if (rank := threshold_rank(row, sku_id=sku_id, category_ids=category_ids, distributor_id=distributor_id)) is not None)
+    ordered = [row for _, row in ranked]
+
+    def pick(name: str) -> int:
+        return next((getattr(r, name) for r in ordered if getattr(r, name) is not None), getattr(defaults, name))
+
+    return Thresholds(pick("reorder_level"), pick("overstock_days"), pick("near_expiry_days"))
+
+
+# Days of cover and alert conditions ---------------------------------------------------------------
+
+DEMAND_WINDOW_DAYS = 28
+
+
+def days_of_cover(*, available: int, sold_in_window: int, window_days: int = DEMAND_WINDOW_DAYS) -> Decimal | None:
+    """Available stock ÷ average daily sales over the window, to one decimal; None (infinite
+    cover) when nothing was sold in the window."""
+    if sold_in_window <= 0:
+        return None
+    return (Decimal(max(available, 0)) * window_days / sold_in_window).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class BatchFigures:
+    batch_id: int
+    on_hand: int
+    expires_on: date
+
+
+@dataclass(frozen=True)
+class SkuPosition:
+    """A SKU at a warehouse: available over all its batches, what was sold in the demand window,
+    whether it ever had stock (a balance row), and its batches."""
+
+    available: int
+    sold_in_window: int
+    had_stock: bool
+    batches: tuple[BatchFigures, ...] = ()
+
+
+@dataclass(frozen=True)
+class Condition:
+    """An alert condition that holds: its kind, the batch for batch-level kinds, and the figures."""
+
+    kind: str
+    batch_id: int | None
+    detail: str
+
+
+def alert_conditions(position: SkuPosition, thresholds: Thresholds, *, today: date) -> list[Condition]:
+    """Which alert conditions hold for a SKU at a warehouse today:
+    - out_of_stock: nothing available, and it had stock or sales;
+    - below_reorder_level: available above 0 but below the reorder level (at 0 it is out of stock);
+    - overstock: days of cover above the overstock threshold (never without sales: no demand to
+      cover, so no judgement);
+    - near_expiry: a batch on hand expiring within near_expiry_days (and not yet expired);
+    - expired: a batch on hand on or after its expiry date."""
+    found = []
+    available = position.available
+    if available <= 0 and (position.had_stock or position.sold_in_window > 0):
+        found.append(Condition("out_of_stock", None, f"available 0; sold {position.sold_in_window} in {DEMAND_WINDOW_DAYS} days"))
+    elif 0 < available < thresholds.reorder_level:
+        found.append(Condition("below_reorder_level", None, f"available {available} < reorder level {thresholds.reorder_level}"))
+    cover = days_of_cover(available=available, sold_in_window=position.sold_in_window)
+    if cover is not None and cover > thresholds.overstock_days:
+        found.append(Condition("overstock", None, f"{cover} days of cover > {thresholds.overstock_days}"))
+    for batch in position.batches:
+        if batch.on_hand <= 0:
+            continue
+        left = (batch.expires_on - today).days
+        if left <= 0:
+            found.append(Condition("expired", batch.batch_id, f"{batch.on_hand} on hand, expired on {batch.expires_on}"))
+        elif left <= thresholds.near_expiry_days:
+            found.append(Condition("near_expiry", batch.batch_id, f"{batch.on_hand} on hand, expires on {batch.expires_on} ({left} days)"))
+    return found

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from distra.core.models import ScopedModel
 from distra.core.scoping import ScopedQuerySet
-from distra.inventory.choices import AdjustmentReason, MoveKind
+from distra.inventory.choices import (
+    BATCH_ALERT_KINDS,
+    SKU_ALERT_KINDS,
+    AdjustmentReason,
+    AlertKind,
+    AlertStatus,
+    MoveKind,
+)
 
 
 def _warehouses_visible(scope) -> Q:
@@ -20,6 +27,12 @@ def _warehouses_visible(scope) -> Q:
     from distra.partners.models import Warehouse
 
     return Q(warehouse__in=Warehouse.objects.filter(Warehouse.scope_q(scope)).values("id"))
+
+
+def _distributors_visible(scope) -> Q:
+    from distra.partners.models import Distributor
+
+    return Q(distributor__in=Distributor.objects.filter(Distributor.scope_q(scope)).values("id"))
 
 
 class LedgerIsAppendOnly(Exception):
@@ -174,6 +187,126 @@ class StockReservation(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.quantity} of {self.sku_id}/{self.batch_id} at {self.warehouse_id} ({self.source_key})"
+
+    @classmethod
+    def scope_q(cls, scope) -> Q:
+        return _warehouses_visible(scope)
+
+
+class SupplyTerm(ScopedModel):
+    """How the brand supplies one SKU to one distributor: lead time in days and the minimum order
+    quantity in base units. Invariants: one row per (distributor, sku); lead time 0..365 days;
+    minimum order quantity >= 1. Where no row exists, ``selectors.supply_terms_for`` answers the
+    defaults (settings.DISTRA_DEFAULT_LEAD_TIME_DAYS, one case)."""
+
+    distributor = models.ForeignKey("partners.Distributor", on_delete=models.CASCADE, related_name="supply_terms")
+    sku = models.ForeignKey("catalog.SKU", on_delete=models.CASCADE, related_name="supply_terms", verbose_name=_("SKU"))
+    lead_time_days = models.PositiveIntegerField(_("lead time (days)"))
+    min_order_quantity = models.BigIntegerField(_("minimum order quantity (base units)"))
+
+    class Meta:
+        verbose_name = _("supply term")
+        ordering = ["distributor", "sku"]
+        constraints = [
+            models.UniqueConstraint(fields=["distributor", "sku"], name="supply_term_unique"),
+            models.CheckConstraint(condition=Q(lead_time_days__gte=0) & Q(lead_time_days__lte=365), name="supply_term_lead_time_range"),
+            models.CheckConstraint(condition=Q(min_order_quantity__gte=1), name="supply_term_moq_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.distributor_id}/{self.sku_id}: {self.lead_time_days} d, MOQ {self.min_order_quantity}"
+
+    @classmethod
+    def scope_q(cls, scope) -> Q:
+        return _distributors_visible(scope)
+
+
+class StockThreshold(ScopedModel):
+    """Alert thresholds for a target: a SKU or a category (not both), for one distributor or for
+    all (distributor empty); at least one of the three is set. Each figure may be left empty.
+
+    Which row applies to a SKU at a distributor's warehouse: for each figure, the most specific
+    matching row that sets it wins, in this order: sku + distributor > sku > category +
+    distributor > category > distributor, where a category matches the SKU's own category and its
+    ancestors, the nearest first; without any, the settings defaults
+    (DISTRA_DEFAULT_REORDER_LEVEL, _OVERSTOCK_DAYS, _NEAR_EXPIRY_DAYS). Invariants: one row per
+    target (partial unique constraints per shape); reorder level >= 0, overstock days >= 1,
+    near-expiry days >= 0."""
+
+    sku = models.ForeignKey("catalog.SKU", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("SKU"))
+    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("category"))
+    distributor = models.ForeignKey("partners.Distributor", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("distributor"))
+    reorder_level = models.BigIntegerField(_("reorder level (base units)"), null=True, blank=True)
+    overstock_days = models.PositiveIntegerField(_("overstock above (days of cover)"), null=True, blank=True)
+    near_expiry_days = models.PositiveIntegerField(_("near expiry within (days)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stock threshold")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sku__isnull=True) | Q(category__isnull=True), name="threshold_sku_or_category"),
+            models.CheckConstraint(
+                condition=Q(sku__isnull=False) | Q(category__isnull=False) | Q(distributor__isnull=False), name="threshold_has_target"
+            ),
+            models.CheckConstraint(condition=Q(reorder_level__isnull=True) | Q(reorder_level__gte=0), name="threshold_reorder_not_negative"),
+            models.CheckConstraint(condition=Q(overstock_days__isnull=True) | Q(overstock_days__gte=1), name="threshold_overstock_positive"),
+            models.UniqueConstraint(fields=["sku", "distributor"], condition=Q(sku__isnull=False, distributor__isnull=False),
+                                    name="threshold_unique_sku_distributor"),
+            models.UniqueConstraint(fields=["sku"], condition=Q(sku__isnull=False, distributor__isnull=True), name="threshold_unique_sku"),
+            models.UniqueConstraint(fields=["category", "distributor"], condition=Q(category__isnull=False, distributor__isnull=False),
+                                    name="threshold_unique_category_distributor"),
+            models.UniqueConstraint(fields=["category"], condition=Q(category__isnull=False, distributor__isnull=True),
+                                    name="threshold_unique_category"),
+            models.UniqueConstraint(fields=["distributor"], condition=Q(sku__isnull=True, category__isnull=True),
+                                    name="threshold_unique_distributor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"threshold sku={self.sku_id} category={self.category_id} distributor={self.distributor_id}"
+
+    @classmethod
+    def scope_q(cls, scope) -> Q:
+        return Q(distributor__isnull=True) | _distributors_visible(scope)
+
+
+class StockAlert(ScopedModel):
+    """A stock condition that needs attention, raised by ``services.stock_alerts_evaluate`` and
+    resolved by it when the condition ends. Invariants: at most one unresolved alert per (kind,
+    warehouse, sku, batch) (partial unique constraints), so an alert is raised once while its
+    condition lasts; SKU-level kinds have no batch, batch-level kinds have one; status changes
+    follow ``choices.ALERT_TRANSITIONS``, and the row records who acknowledged it and when each
+    change happened (raised_at, acknowledged_at, resolved_at)."""
+
+    kind = models.CharField(_("kind"), max_length=24, choices=AlertKind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    warehouse = models.ForeignKey("partners.Warehouse", on_delete=models.CASCADE, related_name="stock_alerts")
+    sku = models.ForeignKey("catalog.SKU", on_delete=models.CASCADE, related_name="stock_alerts", verbose_name=_("SKU"))
+    batch = models.ForeignKey(Batch, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    raised_at = models.DateTimeField(_("raised at"))
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stock alert")
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["warehouse", "sku"], condition=~Q(status="resolved"), name="alert_unresolved_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=AlertKind.values), name="stock_alert_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=AlertStatus.values), name="stock_alert_status_valid"),
+            models.CheckConstraint(
+                condition=(Q(kind__in=SKU_ALERT_KINDS) & Q(batch__isnull=True)) | (Q(kind__in=BATCH_ALERT_KINDS) & Q(batch__isnull=False)),
+                name="stock_alert_batch_for_batch_kinds",
+            ),
+            models.UniqueConstraint(fields=["kind", "warehouse", "sku"], condition=Q(batch__isnull=True) & ~Q(status="resolved"),
+                                    name="stock_alert_one_unresolved_per_sku"),
+            models.UniqueConstraint(fields=["kind", "warehouse", "sku", "batch"],
+                                    condition=Q(batch__isnull=False) & ~Q(status="resolved"), name="stock_alert_one_unresolved_per_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.warehouse_id}/{self.sku_id}/{self.batch_id} ({self.status})"
 
     @classmethod
     def scope_q(cls, scope) -> Q:

@@ -26,6 +26,7 @@ from distra.core.permissions import require_perm
 from distra.inventory.choices import AdjustmentReason, MoveKind
 from distra.inventory.domain import BatchStock, VarianceLine, count_variance, fefo_pick
 from distra.inventory.models import Batch, StockBalance, StockMove, StockReservation
+from distra.inventory.services_alerts import alerts_on_commit
 from distra.partners.models import Warehouse
 
 MOVE_PERM = "inventory.add_stockmove"
@@ -135,6 +136,7 @@ def _post(*, by, warehouse: Warehouse, sku: SKU, batch: Batch, quantity: int, ki
         existing.replayed = True
         return existing
     move.replayed = False
+    alerts_on_commit([(warehouse.pk, sku.pk)])
     return move
 
 
@@ -285,7 +287,9 @@ def stock_reserve(
             guarded = StockBalance.objects.filter(pk=balance.pk, on_hand__gte=F("reserved") + qty)
             if not guarded.update(reserved=F("reserved") + qty, updated_at=timezone.now()):
                 raise InsufficientStock(f"Only {_available(balance)} of batch {batch.batch_number} are available; {qty} asked.")
-            return StockReservation.objects.create(warehouse=warehouse, sku=sku, batch=batch, quantity=qty, source_key=source_key, user=by)
+            reservation = StockReservation.objects.create(warehouse=warehouse, sku=sku, batch=batch, quantity=qty, source_key=source_key, user=by)
+        alerts_on_commit([(warehouse.pk, sku.pk)])
+        return reservation
     except IntegrityError:  # the same key reserved concurrently on another position
         existing = StockReservation.objects.filter(source_key=source_key).first()
         if existing is None:
@@ -331,6 +335,7 @@ def stock_release(*, by, reservation: StockReservation, quantity: int | None = N
         else:
             StockReservation.objects.filter(pk=current.pk).update(quantity=F("quantity") - released)
         StockBalance.objects.filter(pk=balance.pk).update(reserved=F("reserved") - released, updated_at=now)
+        alerts_on_commit([(current.warehouse_id, current.sku_id)])
     reservation.refresh_from_db()
     return reservation
 
@@ -373,6 +378,7 @@ def stock_issue_reserved(
             source_line=source_line, note=note, user=by,
         )
         move.replayed = False
+    alerts_on_commit([(current.warehouse_id, current.sku_id)])
     reservation.refresh_from_db()
     return move
 
@@ -453,4 +459,5 @@ def stock_allocate(
             new.append(reservation)
             result[request.key].append(reservation)
     StockReservation.objects.bulk_create(new)
+    alerts_on_commit([(warehouse.pk, r.sku_id) for r in new])
     return result
