@@ -92,11 +92,22 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"code": code, "message": message, "fields": fields or {}}
 
 
+def field_path(loc) -> str:
+    """A validation error's location as a field path: ``lines[2].quantity`` (list items by index)."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
 def _ninja_validation_fields(errors: list[dict]) -> dict[str, list[dict[str, str]]]:
     fields: dict[str, list[dict[str, str]]] = {}
     for err in errors:
-        loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path", "form", "file", "header", "cookie", "payload", "filters")]
-        name = ".".join(loc) or "__all__"
+        loc = [part for part in err.get("loc", ()) if part not in ("body", "query", "path", "form", "file", "header", "cookie", "payload", "filters")]
+        name = field_path(loc) or "__all__"
         fields.setdefault(name, []).append({"code": str(err.get("type", "invalid")), "message": str(err.get("msg", "Invalid value."))})
     return fields
 

@@ -89,6 +89,9 @@ class ApiClient:
     def patch(self, path, data=None, **extra):
         return self._send("patch", path, data if data is not None else {}, **extra)
 
+    def put(self, path, data=None, **extra):
+        return self._send("put", path, data if data is not None else {}, **extra)
+
     def delete(self, path, **extra):
         return self._send("delete", path, None, **extra)
 

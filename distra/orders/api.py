@@ -1,6 +1,10 @@
-"""Orders over HTTP: one router for /api/v1/orders, built from the order endpoints (api_orders),
-the delivery endpoints (api_delivery) and the metrics endpoints."""
+"""Orders over HTTP: one router for /api/v1/orders. The order endpoints themselves (api_orders)
+are this router, so that the list and create answer at /api/v1/orders without a trailing
+slash; the delivery and billing endpoints join it with ``router.add_router("", <their router>)``."""
 
-from ninja import Router
+from distra.orders.api_delivery import router as delivery_router
+from distra.orders.api_orders import router
 
-router = Router(tags=["orders"])
+router.add_router("", delivery_router)
+
+__all__ = ["router"]
