@@ -23,6 +23,8 @@ NAV = [
     (_("Warehouses"), "warehouse-list", "partners.view_warehouse", {"warehouse-list"}),
     (_("SKUs"), "sku-list", "catalog.view_sku", {"sku-list", "sku-detail"}),
     (_("Stock"), "stock-list", "inventory.view_stockbalance", {"stock-list", "stock-card"}),
+    (_("Orders"), "order-list", "orders.view_order", {"order-list", "order-detail", "order-create", "order-edit"}),
+    (_("Deliveries"), "delivery-board", "orders.dispatch_order", {"delivery-board", "delivery-pod"}),
     (_("Geography"), "geography", "geography.view_geonode", {"geography"}),
     # Built in distra.integrations; the link appears once that page exists.
     (_("Import / export"), "data-import", "integrations.export_data", {"data-import"}),
