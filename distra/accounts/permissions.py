@@ -39,6 +39,10 @@ INVENTORY_SETUP = {"inventory.supplyterm": EDIT, "inventory.stockthreshold": EDI
 # stock, so the roles that take orders may reserve ("add" on a reservation).
 ORDERS_VIEW = {"orders.order": VIEW, "orders.orderpolicy": VIEW, "orders.minshelflife": VIEW}
 TAKE_ORDERS = {"view", "add", "change", "cancel"}
+# Billing: "invoice" on an order issues its tax invoice; "add" on a credit note issues credit notes
+# (and cancels an invoiced order's invoice), "add" on a payment records collections.
+BILLING_VIEW = {"billing.invoice": VIEW, "billing.creditnote": VIEW, "billing.payment": VIEW}
+BILLING_KEEP = {"billing.invoice": {"view", "add"}, "billing.creditnote": {"view", "add"}, "billing.payment": {"view", "add"}}
 
 ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
     # Administrators are superusers in Django's sense: everything, everywhere.
@@ -48,9 +52,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         **{model: ALL for model in PURCHASING_MODELS},
         **INVENTORY_SETUP,
         **ORDERS_VIEW,
-        "orders.order": TAKE_ORDERS | {"approve", "dispatch", "deliver"},
+        "orders.order": TAKE_ORDERS | {"approve", "dispatch", "deliver", "invoice"},
         "orders.orderpolicy": EDIT,
         "orders.minshelflife": EDIT,
+        **BILLING_KEEP,
     },
     # Brand managers see all data; they maintain the catalog and nothing else.
     Role.BRAND_MANAGER: {
@@ -66,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         **ORDERS_VIEW,
         "orders.order": {"view", "approve"},
         "orders.minshelflife": EDIT,
+        **BILLING_VIEW,
     },
     # Area sales managers look after outlets in their area and see its distributors.
     Role.AREA_SALES_MANAGER: {
@@ -77,6 +83,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "inventory.stockreservation": {"view", "add"},
         **ORDERS_VIEW,
         "orders.order": TAKE_ORDERS | {"approve"},
+        **BILLING_VIEW,
     },
     # Distributor users keep their own outlets, warehouses and contacts current.
     Role.DISTRIBUTOR: {
@@ -92,8 +99,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "purchasing.goodsreceipt": {"view", "add"},
         "inventory.supplyterm": VIEW, "inventory.stockthreshold": EDIT, "inventory.stockalert": {"view", "change"},
         **ORDERS_VIEW,
-        "orders.order": TAKE_ORDERS | {"approve", "dispatch", "deliver"},
+        "orders.order": TAKE_ORDERS | {"approve", "dispatch", "deliver", "invoice"},
         "orders.orderpolicy": {"view", "change"},
+        **BILLING_KEEP,
     },
     # Field reps onboard and update outlets on their beats.
     Role.FIELD_REP: {
@@ -108,6 +116,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "inventory.stockreservation": {"view", "add"},
         **ORDERS_VIEW,
         "orders.order": TAKE_ORDERS,
+        **BILLING_VIEW,
     },
 }
 

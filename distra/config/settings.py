@@ -245,5 +245,7 @@ LOGGING = {
 # and the minimum remaining shelf life (days) of a batch allocated to a channel without a row.
 DISTRA_ORDER_POLICY = {"shortfall_policy": os.environ.get("DISTRA_SHORTFALL_POLICY", "backorder"), "auto_allocate": True}
 DISTRA_MIN_SHELF_LIFE_DAYS = int(os.environ.get("DISTRA_MIN_SHELF_LIFE_DAYS", "0"))
+# Billing: days from an invoice's date to its due date (until the credit issue brings per-outlet terms).
+DISTRA_DEFAULT_CREDIT_DAYS = int(os.environ.get("DISTRA_DEFAULT_CREDIT_DAYS", "15"))
 
 DISTRA_DEMO_PASSWORD = os.environ.get("DISTRA_DEMO_PASSWORD", "")
