@@ -112,8 +112,9 @@ def sold_in_window(*, warehouse_id: int, sku_ids: list[int], today: date | None 
 
 
 def landing_price(distributor, sku: SKU) -> Decimal:
-    """What one unit of ``sku`` costs ``distributor`` landed: the SKU's base price until price
-    lists exist (the pricing issue replaces this with the distributor's price list)."""
+    """What one unit of ``sku`` costs ``distributor`` (a Distributor, its id, or None for a brand
+    depot) landed: the SKU's base price until price lists exist (the pricing issue replaces this
+    with the distributor's price list)."""
     return sku.base_price
 
 
@@ -183,3 +184,22 @@ def alert_list(
 def alert_counts(qs: QuerySet[StockAlert]) -> dict[str, int]:
     """Alerts of ``qs`` per kind."""
     return {r["kind"]: r["n"] for r in qs.order_by().values("kind").annotate(n=Count("id"))}
+
+
+def transfer_list(*, user, in_transit: bool | None = None, warehouse_id: int | None = None) -> QuerySet[StockMove]:
+    """Transfers out (not reversals) seen from either end: the sending or the receiving warehouse
+    is in ``user``'s scope. ``in_transit``: neither received nor cancelled (True) or either (False)."""
+    from distra.partners.models import Warehouse
+
+    visible = Warehouse.objects.for_user(user).values("id")
+    qs = (StockMove.objects.filter(Q(warehouse__in=visible) | Q(counterpart_warehouse__in=visible),
+                                   kind=MoveKind.TRANSFER_OUT, reverses__isnull=True)
+          .select_related("warehouse", "counterpart_warehouse", "sku", "batch"))
+    if warehouse_id is not None:
+        qs = qs.filter(Q(warehouse_id=warehouse_id) | Q(counterpart_warehouse_id=warehouse_id))
+    open_ = Q(received_by__isnull=True, reversed_by__isnull=True)
+    if in_transit is True:
+        qs = qs.filter(open_)
+    elif in_transit is False:
+        qs = qs.exclude(open_)
+    return qs

@@ -383,21 +383,45 @@ def stock_issue_reserved(
     return move
 
 
+class UnknownBatch(DomainError):
+    def __init__(self, problems: list[FieldProblem]):
+        super().__init__(message="A counted batch does not exist.", code="unknown_batch", status=422, fields={"counted": problems})
+
+
+def _count_batches(counted: Mapping[int, int]) -> dict[int, Batch]:
+    """The counted batches; an unknown batch is ``unknown_batch`` (422), a count that is not a
+    whole number of zero or more ``validation_error`` (422)."""
+    batches = Batch.objects.select_related("sku").in_bulk(list(counted))
+    unknown = [FieldProblem("not_found", f"No batch with id {b}.") for b in counted if b not in batches]
+    if unknown:
+        raise UnknownBatch(unknown)
+    problems = [FieldProblem("invalid_quantity", f"Batch {b}: a count is a whole number, zero or more.")
+                for b, q in counted.items() if isinstance(q, bool) or not isinstance(q, int) or q < 0]
+    if problems:
+        raise ValidationFailed({"counted": problems})
+    return batches
+
+
+def stock_count_preview(*, by, warehouse: Warehouse, counted: Mapping[int, int]) -> list[VarianceLine]:
+    """The variance report ``stock_count_post`` would post, without posting (a dry run): same
+    checks, no locks, nothing written."""
+    require_perm(by, MOVE_PERM)
+    _warehouse_in_scope(by, warehouse)
+    _count_batches(counted)
+    book = dict(StockBalance.objects.filter(warehouse=warehouse, batch_id__in=list(counted)).values_list("batch_id", "on_hand"))
+    return count_variance(book=book, counted=counted)
+
+
 @transaction.atomic
 def stock_count_post(*, by, warehouse: Warehouse, counted: Mapping[int, int], source_key: str | None = None) -> list[VarianceLine]:
     """Post a physical count of ``warehouse``: ``counted`` maps batch ids to counted base units.
     Each difference from the books becomes a count_variance adjustment; returns the variance
-    report. An unknown batch or a negative count is a 422; a count below what is reserved is
-    ``insufficient_stock``; either way nothing is written. Locks the counted balance rows in
-    primary-key order."""
+    report. An unknown batch is ``unknown_batch`` (422), a negative count a 422; a count below
+    what is reserved is ``insufficient_stock``; in each case nothing is written. Locks the counted
+    balance rows in primary-key order."""
     require_perm(by, MOVE_PERM)
     _warehouse_in_scope(by, warehouse)
-    batches = Batch.objects.select_related("sku").in_bulk(list(counted))
-    problems = [FieldProblem("not_found", f"No batch with id {b}.") for b in counted if b not in batches]
-    problems += [FieldProblem("invalid_quantity", f"Batch {b}: a count is a whole number, zero or more.")
-                 for b, q in counted.items() if isinstance(q, bool) or not isinstance(q, int) or q < 0]
-    if problems:
-        raise ValidationFailed({"counted": problems})
+    batches = _count_batches(counted)
     positions = [(warehouse.pk, batches[b].sku_id, b) for b in sorted(counted)]
     locked = _lock_balances(positions)
     report = count_variance(book={p[2]: locked[p].on_hand for p in positions}, counted=counted)

@@ -23,6 +23,7 @@ from distra.geography.choices import GeoKind
 from distra.geography.models import GeoNode
 from distra.integrations.tabular import CSV_CONTENT_TYPE, csv_lines
 from distra.inventory import selectors as inventory
+from distra.inventory.domain import days_of_cover
 from distra.inventory.models import StockBalance, StockMove
 from distra.partners import selectors as partners
 from distra.partners import services as partner_services
@@ -280,7 +281,11 @@ def _stock_rows(request: HttpRequest) -> tuple[forms.StockFilterForm, QuerySet[S
 
 
 def _stock_value(balance: StockBalance):
-    return round_money(balance.sku.base_price * balance.on_hand)
+    return round_money(inventory.landing_price(balance.warehouse.distributor_id, balance.sku) * balance.on_hand)
+
+
+def _days_of_cover(balance: StockBalance):
+    return days_of_cover(available=balance.sku_available or 0, sold_in_window=-(balance.sold_in_window or 0))
 
 
 def stock_list(request: HttpRequest) -> HttpResponse:
@@ -289,6 +294,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
     rows = list(listing.page.object_list)
     for row in rows:
         row.value = _stock_value(row)
+        row.days_of_cover = _days_of_cover(row)
     return render(request, "web/stock_list.html", {"filters": filters, "listing": listing, "rows": rows})
 
 
@@ -302,10 +308,11 @@ def stock_export(request: HttpRequest) -> HttpResponse:
     qs = qs.order_by(f"-{field}", "-pk") if sort.startswith("-") else qs.order_by(field, "pk")
     header = [
         "distributor", "warehouse", "sku", "sku_name", "batch", "expires_on", "on_hand", "reserved", "available", "value",
+        "days_of_cover",
     ]
     rows = (
         [getattr(b.warehouse.distributor, "code", ""), b.warehouse.code, b.sku.code, b.sku.name, b.batch.batch_number, b.expires_on.isoformat(),
-         b.on_hand, b.reserved, b.available, _stock_value(b)]
+         b.on_hand, b.reserved, b.available, _stock_value(b), _days_of_cover(b)]
         for b in qs.select_related("warehouse__distributor").iterator(chunk_size=500)
     )
     response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)

@@ -213,9 +213,10 @@ def test_count_posts_variances_as_adjustments(org, batch, batch2):
 
 def test_count_of_an_unknown_batch_or_negative_count_writes_nothing(org, batch):
     receive(org, batch, 10)
-    for counted in ({batch.pk: 3, 987654: 1}, {batch.pk: -1}):
-        with pytest.raises(ValidationFailed):
+    for counted, code in (({batch.pk: 3, 987654: 1}, "unknown_batch"), ({batch.pk: -1}, "validation_error")):
+        with pytest.raises(DomainError) as exc:
             services.stock_count_post(by=org.users["admin"], warehouse=org.warehouses["D-ONE"], counted=counted)
+        assert (exc.value.code, exc.value.status) == (code, 422)
     assert ledger() == [("receipt", 10)]
 
 

@@ -101,6 +101,7 @@ def test_the_csv_holds_exactly_the_filtered_rows_with_the_pages_columns(org, cli
     assert rows[0] == {
         "distributor": "D-ONE", "warehouse": "W-D-ONE", "sku": "SKU-1", "sku_name": "Glucose biscuits 100 g", "batch": "B-001",
         "expires_on": "2026-07-01", "on_hand": "100", "reserved": "10", "available": "90", "value": "750.00",
+        "days_of_cover": "",  # nothing sold in the last 28 days
     }
     assert 'href="/stock.csv?expiring_before=2026-07-15&amp;sort=-on_hand"' in page.content.decode()
 
