@@ -10,21 +10,31 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from distra.accounts.models import User
 from distra.catalog.models import SKU, Brand, Category
+from distra.core.bulk import sqlite_money_checks_paused
+from distra.demo.history_plan import HistoryPlan, plan_history
+from distra.demo.history_writer import write_history
+from distra.demo.live_orders import build_live_orders
 from distra.demo.plan import DemoPlan, plan_demo
 from distra.geography.models import GeoNode
-from distra.partners.choices import DistributorStatus
+from distra.inventory.selectors import stock_verify
+from distra.inventory.services_alerts import stock_alerts_check_all
+from distra.partners.choices import DistributorStatus, WarehouseKind
 from distra.partners.models import (
     Distributor,
     DistributorContact,
@@ -45,6 +55,10 @@ class DemoResult:
     password_generated: bool
     logins: list[dict]
     logins_path: Path
+    history: HistoryPlan | None = None
+    written: dict[str, int] = field(default_factory=dict)
+    live_orders: Counter = field(default_factory=Counter)
+    alerts: dict = field(default_factory=dict)
 
     @property
     def first_logins(self) -> list[dict]:
@@ -75,8 +89,13 @@ def build_demo(
     password: str | None = None,
     logins_path: Path | None = None,
     progress: Callable | None = None,
+    transactions: bool = True,
+    today: date | None = None,
 ) -> DemoResult:
     """Plan the demo brand from ``seed`` and write it in one transaction; write the logins file.
+    With ``transactions`` (the default), also the brand depots, 27 months of stock and order
+    history ending yesterday, today's orders in every state and the stock alerts; the ledger is
+    then verified (``DemoVerifyFailed`` rolls it all back on any difference).
 
     The database must hold no master data (see existing_data and delete_master_data).
     """
@@ -84,12 +103,40 @@ def build_demo(
     if password is None:
         password, generated = demo_password()
     plan = plan_demo(seed, scale, progress=progress)
+    result = DemoResult(plan=plan, password=password, password_generated=generated, logins=[], logins_path=Path())
     with transaction.atomic():
         _write(plan, make_password(password), progress)
-    logins = [{"username": u.username, "password": password, "role": u.role, "scope": u.scope} for u in plan.users]
-    path = logins_path or Path(settings.VAR_DIR) / "demo-logins.json"
-    _write_logins(path, logins)
-    return DemoResult(plan=plan, password=password, password_generated=generated, logins=logins, logins_path=path)
+        if transactions:
+            _write_transactions(result, today or timezone.localdate(), progress)
+    result.logins = [{"username": u.username, "password": password, "role": u.role, "scope": u.scope} for u in plan.users]
+    result.logins_path = logins_path or Path(settings.VAR_DIR) / "demo-logins.json"
+    _write_logins(result.logins_path, result.logins)
+    return result
+
+
+def _write_transactions(result: DemoResult, today: date, progress) -> None:
+    plan = result.plan
+    depots = _write_depots(plan)
+    history = plan_history(plan, today=today, tz=timezone.get_current_timezone(), depots=depots, progress=progress)
+    result.history = history
+    ongoing = next(((s.warehouse_code, s.sku_code) for s in history.stockouts if s.end >= history.end), None)
+    with sqlite_money_checks_paused():  # see there: SQLite checks money sums in floating point
+        result.written = write_history(history, progress=progress)
+        result.live_orders = build_live_orders(seed=plan.seed, stockout=ongoing)
+    result.alerts = stock_alerts_check_all(today=today)
+    differences = stock_verify()
+    if differences:
+        raise DemoVerifyFailed("; ".join(d.describe() for d in differences[:5]))
+
+
+def _write_depots(plan: DemoPlan) -> bool:
+    """The brand's depots (warehouses of no distributor)."""
+    Warehouse.objects.bulk_create([
+        Warehouse(kind=WarehouseKind.DEPOT, distributor=None, code=w.code, name=w.name, address=w.address,
+                  latitude=w.latitude, longitude=w.longitude)
+        for w in plan.depots
+    ])
+    return True
 
 
 def _write_logins(path: Path, logins: list[dict]) -> None:
@@ -236,6 +283,13 @@ def _write_users(plan: DemoPlan, nodes: dict[str, GeoNode], distributors: dict[s
 
 
 WRITTEN_MODELS = (GeoNode, Brand, Category, SKU, Distributor, DistributorTerritory, DistributorContact, Warehouse, Outlet, User)
+# The apps holding stock and order data: deleted, whole, before the master data on --reset.
+TRANSACTION_APPS = ("billing", "orders", "purchasing", "inventory")
+
+
+def _transaction_models() -> list:
+    return [m for label in TRANSACTION_APPS if apps.is_installed(f"distra.{label}")
+            for m in apps.get_app_config(label).get_models(include_auto_created=True)]
 
 
 def refresh_statistics() -> None:
@@ -247,7 +301,7 @@ def refresh_statistics() -> None:
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in WRITTEN_MODELS)
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (*WRITTEN_MODELS, *_transaction_models()))
             cursor.execute(f"ANALYZE {tables}")
         elif connection.vendor == "sqlite":
             cursor.execute("ANALYZE")
@@ -255,6 +309,10 @@ def refresh_statistics() -> None:
 
 class DemoDataConflict(Exception):
     """The database holds data the demo would collide with."""
+
+
+class DemoVerifyFailed(Exception):
+    """The stock balances the demo wrote differ from its ledger (nothing is committed)."""
 
 
 @contextmanager
@@ -268,9 +326,11 @@ def _history_paused():
 def delete_master_data() -> None:
     """Delete the master data the demo writes (and the demo users), leaves first.
 
-    Other users are kept; distributor users go with their distributors.
+    Other users are kept; distributor users go with their distributors. The stock and order data
+    go first, whole (every model of TRANSACTION_APPS, the referencing before the referenced).
     """
     with _history_paused():
+        _delete_transactions()
         Outlet.objects.all().delete()
         DistributorContact.objects.all().delete()
         Warehouse.objects.all().delete()
@@ -282,6 +342,22 @@ def delete_master_data() -> None:
         _delete_tree(Category)
         Brand.objects.all().delete()
         _delete_tree(GeoNode)
+
+
+def _delete_transactions() -> None:
+    """Delete every row of the stock and order apps with plain DELETEs (no per-row signals: the
+    ledger's models refuse deletes one by one, and 100,000 orders would take minutes), each
+    table after every table that references it."""
+    remaining = _transaction_models()
+    while remaining:
+        ready = [m for m in remaining if not any(o is not m and _references(o, m) for o in remaining)] or remaining[:1]
+        for model in ready:
+            model._base_manager.all()._raw_delete(connection.alias)
+        remaining = [m for m in remaining if m not in ready]
+
+
+def _references(model, target) -> bool:
+    return any(f.related_model is target for f in model._meta.concrete_fields if f.is_relation)
 
 
 def _delete_tree(model) -> None:

@@ -43,11 +43,13 @@ class Scale:
     outlets: int
     skus: int
     reps: int
+    order_rate: float = 1.0  # how often outlets order in the history, relative to the small demo
 
 
 SCALES = {
+    "tiny": Scale("tiny", SMALL_LAYOUT, distributors=8, outlets=240, skus=16, reps=12),
     "small": Scale("small", SMALL_LAYOUT, distributors=8, outlets=2_500, skus=120, reps=30),
-    "large": Scale("large", LARGE_LAYOUT, distributors=50, outlets=50_000, skus=500, reps=300),
+    "large": Scale("large", LARGE_LAYOUT, distributors=50, outlets=50_000, skus=500, reps=300, order_rate=0.3),
 }
 
 
@@ -131,6 +133,7 @@ class DemoPlan:
     distributors: list[DistributorPlan] = field(default_factory=list)
     outlets: list[OutletPlan] = field(default_factory=list)
     users: list[UserPlan] = field(default_factory=list)
+    depots: list[WarehousePlan] = field(default_factory=list)
 
     @property
     def territories(self) -> list[NodePlan]:
@@ -150,7 +153,20 @@ def plan_demo(seed: int, scale: str = "small", *, progress=None) -> DemoPlan:
     plan.distributors = _plan_distributors(rng, plan)
     plan.outlets = _plan_outlets(rng, plan, progress)
     plan.users = _plan_users(rng, plan)
+    plan.depots = _plan_depots(plan)
     return plan
+
+
+def _plan_depots(plan: DemoPlan) -> list[WarehousePlan]:
+    """One brand depot per region, at its first territory's city (no randomness: adding depots
+    leaves the rest of a seed's plan as it was)."""
+    depots = []
+    for region in (n for n in plan.nodes if n.kind == "region"):
+        area = next(n for n in plan.nodes if n.parent_code == region.code)
+        site = next(n for n in plan.nodes if n.parent_code == area.code).site
+        depots.append(WarehousePlan(f"DEPOT-{region.code[2:]}", f"Brand depot {region.name}",
+                                    f"Industrial Area, {site.city} {site.pin}001", _decimal(site.lat), _decimal(site.lon)))
+    return depots
 
 
 # Geography ------------------------------------------------------------------------------------

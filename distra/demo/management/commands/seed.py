@@ -15,15 +15,17 @@ ROLE_ORDER = ["administrator", "brand_manager", "area_sales_manager", "distribut
 
 class Command(BaseCommand):
     help = (
-        "Seed a coherent, deterministic demo brand: geography, catalog, distributors, outlets and one "
-        "user per role (logins in var/demo-logins.json). Does nothing if master data exists, unless --reset."
+        "Seed a coherent, deterministic demo brand: geography, catalog, distributors, outlets, one user per "
+        "role (logins in var/demo-logins.json), brand depots, 27 months of stock and order history ending "
+        "yesterday, today's orders in every state and stock alerts. Does nothing if master data exists, unless --reset."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("dataset", choices=["demo"], help="What to seed (only 'demo' for now).")
         parser.add_argument("--seed", type=int, default=42, help="Random seed: the same seed gives the same data.")
         parser.add_argument("--scale", choices=sorted(SCALES), default="small",
-                            help="small: 2,500 outlets, 8 distributors; large: 50,000 outlets, 50 distributors.")
+                            help="small: 2,500 outlets, 8 distributors; large: 50,000 outlets, 50 distributors; "
+                                 "tiny: 240 outlets and 16 SKUs (tests).")
         parser.add_argument("--reset", action="store_true", help="Delete existing master data first.")
 
     def handle(self, *args, dataset, seed, scale, reset, **options):
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         started = time.monotonic()
 
         def progress(total, desc):
-            return tqdm(total=total, desc=desc, unit="rows", file=sys.stderr, disable=None, leave=False)
+            return tqdm(total=total, desc=desc, unit="", file=sys.stderr, disable=None, leave=False)
 
         try:
             with transaction.atomic():
@@ -45,7 +47,7 @@ class Command(BaseCommand):
                     self.stderr.write("Deleting existing master data …")
                     builder.delete_master_data()
                 result = builder.build_demo(seed=seed, scale=scale, progress=progress)
-        except builder.DemoDataConflict as exc:
+        except (builder.DemoDataConflict, builder.DemoVerifyFailed) as exc:
             raise CommandError(f"{exc}. Nothing was written.") from exc
         builder.refresh_statistics()
         self._report(result, time.monotonic() - started)
@@ -57,6 +59,14 @@ class Command(BaseCommand):
             f"{len(plan.territories)} territories, {len(plan.catalog.skus)} SKUs, "
             f"{len(plan.distributors)} distributors, {len(plan.outlets)} outlets, {len(plan.users)} users."
         ))
+        if result.written:
+            w = result.written
+            states = ", ".join(f"{count} {status}" for status, count in sorted(result.live_orders.items()))
+            self.stdout.write(
+                f"History {result.history.start} to {result.history.end}: {w['orders']} delivered orders "
+                f"({w['order_lines']} lines), {w['stock_moves']} stock moves, {w['batches']} batches. "
+                f"Orders today: {states}. Stock alerts raised: {result.alerts.get('raised', 0)}."
+            )
         self._write_logins(result.logins)
         if result.password_generated:
             self.stdout.write(f"Password for every demo user: {result.password}  (set DISTRA_DEMO_PASSWORD to choose it)")
