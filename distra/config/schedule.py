@@ -15,5 +15,6 @@ PERIODIC_TASKS = [
     Periodic("distra.accounts.tasks.prune_api_tokens", {"hour": 2, "minute": 15}, "daily: delete long-expired API tokens"),
     Periodic("distra.core.tasks.prune_task_results", {"hour": 2, "minute": 30}, "daily: delete finished task results older than 30 days"),
     Periodic("distra.integrations.tasks.prune_import_jobs", {"hour": 2, "minute": 45}, "daily: delete import jobs and their files older than 30 days"),
+    Periodic("distra.orders.tasks.fill_all_backorders", {"minute": "*/10"}, "every 10 minutes: fill back-orders waiting for stock that has arrived"),
     Periodic("distra.inventory.tasks.check_stock_alerts", {"hour": 1, "minute": 30}, "daily: stock alerts that time alone raises or ends (expiry, days of cover)"),
 ]

@@ -19,16 +19,16 @@ from distra.orders import selectors, services
 from distra.orders.choices import OrderChannel
 from distra.orders.models import Order
 from distra.orders.schemas import (
-    ApproveIn,
-    MetricsFilter,
-    MetricsOut,
+    OrderApproveIn,
     OrderFilter,
     OrderIn,
     OrderLineIn,
     OrderLinesIn,
+    OrderMetricsFilter,
+    OrderMetricsOut,
     OrderOut,
+    OrderReasonIn,
     OrderSummaryOut,
-    ReasonIn,
 )
 from distra.partners.models import Outlet, Warehouse
 
@@ -101,8 +101,8 @@ def order_create(request, payload: OrderIn,
     return Status(200 if order.replayed else 201, answer(request, order))
 
 
-@router.get("/metrics", response={200: MetricsOut, **ERROR_RESPONSES})
-def order_metrics(request, filters: Query[MetricsFilter]):
+@router.get("/metrics", response={200: OrderMetricsOut, **ERROR_RESPONSES})
+def order_metrics(request, filters: Query[OrderMetricsFilter]):
     """Fill rate (lines and orders delivered in full) and order-to-fulfilment cycle time
     (submitted → delivered, hours) of the orders delivered in the date range, overall and per
     distributor, in your scope."""
@@ -140,7 +140,7 @@ def order_submit(request, order_id: Id):
 
 
 @router.post("/{int:order_id}/approve", response=ONE)
-def order_approve(request, order_id: Id, payload: ApproveIn | None = None):
+def order_approve(request, order_id: Id, payload: OrderApproveIn | None = None):
     """Approve an order waiting for approval (and allocate it under the policy's auto-allocate)."""
     order = services.get_order(request.auth, order_id)
     note = payload.note if payload else ""
@@ -149,7 +149,7 @@ def order_approve(request, order_id: Id, payload: ApproveIn | None = None):
 
 
 @router.post("/{int:order_id}/reject", response=ONE)
-def order_reject(request, order_id: Id, payload: ReasonIn):
+def order_reject(request, order_id: Id, payload: OrderReasonIn):
     """Reject an order waiting for approval, with a reason."""
     order = services.get_order(request.auth, order_id)
     retry_on_conflict(lambda: services.order_reject(by=request.auth, order=order, reason=payload.reason, channel=channel_of(request)))
@@ -157,7 +157,7 @@ def order_reject(request, order_id: Id, payload: ReasonIn):
 
 
 @router.post("/{int:order_id}/cancel", response=ONE)
-def order_cancel(request, order_id: Id, payload: ReasonIn):
+def order_cancel(request, order_id: Id, payload: OrderReasonIn):
     """Cancel an order before dispatch, with a reason: its reservations are released (after
     invoicing, the invoice is cancelled by a credit note)."""
     order = services.get_order(request.auth, order_id)

@@ -37,15 +37,15 @@ class OrderLinesIn(Schema):
     lines: list[OrderLineIn] = Field(..., min_length=1, max_length=200)
 
 
-class ReasonIn(Schema):
+class OrderReasonIn(Schema):
     reason: str = Field(..., min_length=1, max_length=200)
 
 
-class ApproveIn(Schema):
+class OrderApproveIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class AllocationOut(Schema):
+class OrderAllocationOut(Schema):
     id: int
     batch_id: int
     batch_number: str
@@ -85,7 +85,7 @@ class OrderLineOut(Schema):
     delivered: int
     returned: int
     shortfall_reason: str
-    allocations: list[AllocationOut]
+    allocations: list[OrderAllocationOut]
 
     @staticmethod
     def resolve_sku_code(obj) -> str:
@@ -108,7 +108,7 @@ class OrderLineOut(Schema):
         return list(obj.allocations.all())
 
 
-class ShortfallLineOut(Schema):
+class OrderShortfallLineOut(Schema):
     line_no: int
     sku_id: int
     sku_code: str
@@ -118,14 +118,14 @@ class ShortfallLineOut(Schema):
     resolution: Literal["backordered", "cancelled", "awaiting_stock"]
 
 
-class ShortfallOut(Schema):
+class OrderShortfallOut(Schema):
     missing: int = Field(..., description="Units ordered that could not be allocated")
     awaiting_stock: bool = Field(..., description="Nothing allocated yet: the order waits for stock")
     backorder_ids: list[int] = Field(..., description="Orders carrying the back-ordered rest")
-    lines: list[ShortfallLineOut]
+    lines: list[OrderShortfallLineOut]
 
 
-class EventOut(Schema):
+class OrderEventOut(Schema):
     id: int
     kind: EventKind
     from_status: str
@@ -189,8 +189,8 @@ class OrderSummaryOut(Schema):
 
 class OrderOut(OrderSummaryOut):
     lines: list[OrderLineOut]
-    shortfall: ShortfallOut
-    events: list[EventOut]
+    shortfall: OrderShortfallOut
+    events: list[OrderEventOut]
 
     @staticmethod
     def resolve_lines(obj) -> list:
@@ -219,13 +219,13 @@ class OrderFilter(Schema):
     sort: Literal["created_at", "-created_at", "total", "-total", "submitted_at", "-submitted_at", "status", "-status"] = "-created_at"
 
 
-class MetricsFilter(Schema):
+class OrderMetricsFilter(Schema):
     distributor_id: Id | None = None
     from_: date | None = Field(None, alias="from", description="Orders delivered on or after this day")
     to: date | None = Field(None, description="Orders delivered on or before this day")
 
 
-class FillRateOut(Schema):
+class OrderFillRateOut(Schema):
     orders: int = Field(..., description="Orders that reached delivered or partially delivered")
     orders_filled: int = Field(..., description="Of those, orders with every line delivered in full")
     order_fill_rate: Decimal | None = Field(..., description="orders_filled / orders (4 decimals); null without orders")
@@ -234,23 +234,23 @@ class FillRateOut(Schema):
     line_fill_rate: Decimal | None
 
 
-class CycleTimeOut(Schema):
+class OrderCycleTimeOut(Schema):
     orders: int = Field(..., description="Delivered orders with both a submission and a delivery time")
     mean_hours: Decimal | None
     median_hours: Decimal | None
     p90_hours: Decimal | None
 
 
-class DistributorMetricsOut(Schema):
+class OrderDistributorMetricsOut(Schema):
     distributor_id: int | None = Field(..., description="None: all distributors in scope")
     distributor_code: str | None
-    fill_rate: FillRateOut
-    cycle_time: CycleTimeOut
+    fill_rate: OrderFillRateOut
+    cycle_time: OrderCycleTimeOut
 
 
-class MetricsOut(Schema):
+class OrderMetricsOut(Schema):
     date_from: date | None
     date_to: date | None
-    overall: DistributorMetricsOut
-    distributors: list[DistributorMetricsOut]
+    overall: OrderDistributorMetricsOut
+    distributors: list[OrderDistributorMetricsOut]
 
