@@ -8,7 +8,13 @@ from simple_history.models import HistoricalRecords
 
 from distra.core.models import ScopedModel
 from distra.core.validators import validate_latitude, validate_longitude
-from distra.partners.choices import Channel, DistributorStatus, OutletClass, OutletStatus, WarehouseKind
+from distra.partners.choices import (
+    Channel,
+    DistributorStatus,
+    OutletClass,
+    OutletStatus,
+    WarehouseKind,
+)
 
 
 def _distributors_visible(scope) -> Q:

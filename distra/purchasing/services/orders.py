@@ -90,10 +90,10 @@ def line_quantity(sku: SKU, line: Mapping[str, Any], field: str, problems: dict)
         return None
 
 
-def _order_lines(by, lines: Sequence[Mapping[str, Any]]) -> list[tuple[SKU, int]]:
+def _order_lines(by, distributor: Distributor, lines: Sequence[Mapping[str, Any]]) -> list[tuple[SKU, int]]:
     """(SKU, base units) per input line, or a 422 naming each bad field as ``lines.<i>.<name>``:
     an unknown, out-of-scope or inactive SKU, a SKU twice, a quantity that is not a whole number
-    of units above zero."""
+    of units above zero, or one below the distributor's minimum order quantity (``below_moq``)."""
     if not lines:
         raise ValidationFailed({"lines": [FieldProblem("required", "An order has at least one line.")]})
     if len(lines) > MAX_LINES:
@@ -104,26 +104,31 @@ def _order_lines(by, lines: Sequence[Mapping[str, Any]]) -> list[tuple[SKU, int]
     for i, line in enumerate(lines):
         sku = skus.get(line.get("sku_id"))
         if sku is None:
-            problems[f"lines.{i}.sku_id"] = [FieldProblem("not_found", f"No SKU with id {line.get('sku_id')} in your scope.")]
+            problems[f"lines[{i}].sku_id"] = [FieldProblem("not_found", f"No SKU with id {line.get('sku_id')} in your scope.")]
             continue
         if not sku.is_active:
-            problems[f"lines.{i}.sku_id"] = [FieldProblem("inactive_sku", f"{sku.code} is no longer sold.")]
+            problems[f"lines[{i}].sku_id"] = [FieldProblem("inactive_sku", f"{sku.code} is no longer sold.")]
         if sku.pk in seen:
-            problems[f"lines.{i}.sku_id"] = [FieldProblem("duplicate", f"{sku.code} is on the order twice; add the quantities.")]
+            problems[f"lines[{i}].sku_id"] = [FieldProblem("duplicate", f"{sku.code} is on the order twice; add the quantities.")]
         seen.add(sku.pk)
-        qty = line_quantity(sku, line, f"lines.{i}.quantity", problems)
+        qty = line_quantity(sku, line, f"lines[{i}].quantity", problems)
         if qty is not None:
             result.append((sku, qty))
-    problems.update(_below_moq(by, result))
+            problems.update(_below_moq(distributor, sku, qty, f"lines[{i}].quantity"))
     if problems:
         raise ValidationFailed(problems)
     return result
 
 
-def _below_moq(by, lines: list[tuple[SKU, int]]) -> dict[str, list[FieldProblem]]:
-    """Minimum order quantities come with supply terms (distributor × SKU) in distra.inventory;
-    until ``distra.inventory.selectors.supply_terms_for`` exists every quantity is accepted."""
-    return {}
+def _below_moq(distributor: Distributor, sku: SKU, quantity: int, field: str) -> dict[str, list[FieldProblem]]:
+    """The minimum order quantity of the distributor's supply terms for ``sku`` (inventory's
+    master data; one case where none is set)."""
+    from distra.inventory.selectors import supply_terms_for
+
+    moq = supply_terms_for(distributor, sku).min_order_quantity
+    if quantity >= moq:
+        return {}
+    return {field: [FieldProblem("below_moq", f"{sku.code}: order at least {moq} units; {quantity} asked.")]}
 
 
 def _write_lines(order: PurchaseOrder, lines: list[tuple[SKU, int]]) -> None:
@@ -147,6 +152,14 @@ def _ordering_warehouse(by, warehouse: Warehouse) -> Warehouse:
     return warehouse
 
 
+def _first_with_key(by, idempotency_key: str) -> PurchaseOrder | None:
+    """The order ``by`` created with ``idempotency_key`` (marked ``replayed``), if any."""
+    existing = PurchaseOrder.objects.filter(created_by=by, idempotency_key=idempotency_key).first() if idempotency_key else None
+    if existing is not None:
+        existing.replayed = True
+    return existing
+
+
 # Orders -------------------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -159,24 +172,24 @@ def po_create(
     user returns the first order (``replayed`` True) and writes nothing. Locks the distributor row
     to number the order."""
     require_perm(by, ORDER_PERM)
+    existing = _first_with_key(by, idempotency_key)
+    if existing is not None:
+        return existing
     _ordering_warehouse(by, warehouse)
-    parsed = _order_lines(by, lines)
+    parsed = _order_lines(by, warehouse.distributor, lines)
     Distributor.objects.select_for_update().filter(pk=warehouse.distributor_id).first()
-    if idempotency_key:  # after the lock: a racing twin with the same key has committed
-        existing = PurchaseOrder.objects.filter(created_by=by, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            existing.replayed = True
-            return existing
+    existing = _first_with_key(by, idempotency_key)  # again after the lock: a racing twin has committed
+    if existing is not None:
+        return existing
     count = PurchaseOrder.objects.filter(distributor_id=warehouse.distributor_id).count()
     try:
         with transaction.atomic():
             order = PurchaseOrder.objects.create(distributor_id=warehouse.distributor_id, warehouse=warehouse,
                                                  number=f"PO-{count + 1:05d}", note=note, idempotency_key=idempotency_key, created_by=by)
     except IntegrityError:  # only the idempotency key can collide here (SQLite takes no row lock)
-        existing = PurchaseOrder.objects.filter(created_by=by, idempotency_key=idempotency_key).first()
-        if existing is None or not idempotency_key:
+        existing = _first_with_key(by, idempotency_key)
+        if existing is None:
             raise
-        existing.replayed = True
         return existing
     _write_lines(order, parsed)
     record_step(order, by=by, action=POAction.CREATED, to_status=POStatus.DRAFT, channel=channel)
@@ -191,7 +204,7 @@ def po_lines_set(*, by, order: PurchaseOrder, lines: Sequence[Mapping[str, Any]]
     order = lock_order(by, order)
     if order.status != POStatus.DRAFT:
         raise Conflict("Only a draft order's lines can be changed.", code="not_editable")
-    _write_lines(order, _order_lines(by, lines))
+    _write_lines(order, _order_lines(by, order.distributor, lines))
     record_step(order, by=by, action=POAction.LINES_CHANGED, to_status=order.status, channel=channel)
     return order
 

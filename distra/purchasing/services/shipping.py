@@ -84,16 +84,16 @@ def _ship_requests(order: PurchaseOrder, lines: Sequence[Mapping[str, Any]] | No
     for i, item in enumerate(lines):
         line = order_lines.get(item.get("line_id"))
         if line is None:
-            problems[f"lines.{i}.line_id"] = [FieldProblem("not_found", f"No line {item.get('line_id')} on {order.number}.")]
+            problems[f"lines[{i}].line_id"] = [FieldProblem("not_found", f"No line {item.get('line_id')} on {order.number}.")]
             continue
         batch = None
         if item.get("batch_id") is not None:
             batch = Batch.objects.filter(pk=item["batch_id"], sku=line.sku).first()
             if batch is None:
-                problems[f"lines.{i}.batch_id"] = [FieldProblem("not_found", f"No batch {item['batch_id']} of {line.sku.code}.")]
+                problems[f"lines[{i}].batch_id"] = [FieldProblem("not_found", f"No batch {item['batch_id']} of {line.sku.code}.")]
             elif batch.expires_on <= timezone.localdate():
-                problems[f"lines.{i}.batch_id"] = [FieldProblem("batch_expired", f"Batch {batch.batch_number} has expired.")]
-        qty = line_quantity(line.sku, item, f"lines.{i}.quantity", problems)
+                problems[f"lines[{i}].batch_id"] = [FieldProblem("batch_expired", f"Batch {batch.batch_number} has expired.")]
+        qty = line_quantity(line.sku, item, f"lines[{i}].quantity", problems)
         if qty is not None:
             requests.append((line, qty, batch))
     if problems:
@@ -160,9 +160,9 @@ def _grn_quantities(shipment: Shipment, lines: Sequence[Mapping[str, Any]] | Non
     for i, item in enumerate(lines or []):
         sl_id = item.get("shipment_line_id")
         if sl_id not in shipped:
-            problems[f"lines.{i}.shipment_line_id"] = [FieldProblem("not_found", f"No line {sl_id} in this shipment.")]
+            problems[f"lines[{i}].shipment_line_id"] = [FieldProblem("not_found", f"No line {sl_id} in this shipment.")]
         elif sl_id in given:
-            problems[f"lines.{i}.shipment_line_id"] = [FieldProblem("duplicate", f"Line {sl_id} is given twice.")]
+            problems[f"lines[{i}].shipment_line_id"] = [FieldProblem("duplicate", f"Line {sl_id} is given twice.")]
         else:
             given[sl_id] = (i, item)
     result = []
@@ -172,7 +172,7 @@ def _grn_quantities(shipment: Shipment, lines: Sequence[Mapping[str, Any]] | Non
             result.append((sl, domain.grn_line(shipped=sl.quantity, good=item.get("good", 0), damaged=item.get("damaged", 0),
                                                short=item.get("short"), excess=item.get("excess", 0))))
         except domain.GrnLineError as exc:
-            problems[f"lines.{i}"] = [FieldProblem(exc.code, str(exc))]
+            problems[f"lines[{i}]"] = [FieldProblem(exc.code, str(exc))]
     if problems:
         codes = {p.code for ps in problems.values() for p in ps}
         if codes == {"more_than_shipped"}:

@@ -30,8 +30,8 @@ def timeline(order):
 
 def test_a_distributor_raises_a_draft_at_the_base_price_numbered_per_distributor(org):
     order = raise_po(org, quantity=50)
-    second = raise_po(org, quantity=1)
-    other = raise_po(org, user="dist_four", code="D-FOUR", quantity=3)
+    second = raise_po(org, quantity=48)
+    other = raise_po(org, user="dist_four", code="D-FOUR", quantity=60)
     assert (order.number, second.number, other.number) == ("PO-00001", "PO-00002", "PO-00001")
     line = order.lines.get()
     assert (order.status, line.quantity, line.price, line.amount, order.total) == ("draft", 50, Decimal("7.50"), Decimal("375.00"), Decimal("375.00"))
@@ -127,8 +127,8 @@ def test_an_expired_batch_is_never_shipped(org, depot):
     with pytest.raises(DomainError) as exc:
         services.po_ship(by=org.users["brand"], order=order, depot=depot.warehouse,
                          lines=[{"line_id": order.lines.get().pk, "quantity": 5, "batch_id": depot.expired.pk}])
-    assert (exc.value.status, exc.value.code, list(exc.value.fields)) == (422, "validation_error", ["lines.0.batch_id"])
-    assert exc.value.fields["lines.0.batch_id"][0].code == "batch_expired"
+    assert (exc.value.status, exc.value.code, list(exc.value.fields)) == (422, "validation_error", ["lines[0].batch_id"])
+    assert exc.value.fields["lines[0].batch_id"][0].code == "batch_expired"
     assert written() == before
 
 
@@ -186,7 +186,7 @@ def test_a_short_quantity_that_does_not_add_up_is_refused(org, shipped):
         services.grn_post(by=org.users["dist_one"], shipment=shipped,
                           lines=[{"shipment_line_id": shipped.lines.order_by("id").first().pk, "good": 50, "short": 5}])
     assert (exc.value.status, exc.value.code) == (422, "validation_error")
-    assert [p.code for p in exc.value.fields["lines.0"]] == ["short_does_not_add_up"]
+    assert [p.code for p in exc.value.fields["lines[0]"]] == ["short_does_not_add_up"]
     assert written() == before
 
 
@@ -229,12 +229,12 @@ def test_lines_can_be_changed_only_in_draft(org):
 
 
 @pytest.mark.parametrize(("lines", "field", "code"), [
-    ([{"sku_id": 987654, "quantity": 1}], "lines.0.sku_id", "not_found"),
-    ([{"quantity": 0}], "lines.0.quantity", "invalid_quantity"),
-    ([{"quantity": -3}], "lines.0.quantity", "invalid_quantity"),
-    ([{"quantity": 1.5}], "lines.0.quantity", "invalid_quantity"),
-    ([{"cases": 0, "units": 0}], "lines.0.quantity", "invalid_quantity"),
-    ([{"quantity": 1}, {"quantity": 2}], "lines.1.sku_id", "duplicate"),
+    ([{"sku_id": 987654, "quantity": 1}], "lines[0].sku_id", "not_found"),
+    ([{"quantity": 0}], "lines[0].quantity", "invalid_quantity"),
+    ([{"quantity": -3}], "lines[0].quantity", "invalid_quantity"),
+    ([{"quantity": 1.5}], "lines[0].quantity", "invalid_quantity"),
+    ([{"cases": 0, "units": 0}], "lines[0].quantity", "invalid_quantity"),
+    ([{"quantity": 48}, {"quantity": 96}], "lines[1].sku_id", "duplicate"),
     ([], "lines", "required"),
 ])
 def test_bad_lines_are_422_and_write_nothing(org, lines, field, code):
@@ -246,13 +246,27 @@ def test_bad_lines_are_422_and_write_nothing(org, lines, field, code):
     assert written() == before
 
 
+def test_a_line_below_the_minimum_order_quantity_is_refused(org):
+    from distra.inventory.models import SupplyTerm
+
+    with pytest.raises(DomainError) as exc:  # no supply terms: one case (48 units)
+        raise_po(org, quantity=47)
+    assert [p.code for p in exc.value.fields["lines[0].quantity"]] == ["below_moq"]
+    SupplyTerm.objects.create(distributor=org.distributors["D-ONE"], sku=org.skus["SKU-1"], lead_time_days=5, min_order_quantity=120)
+    with pytest.raises(DomainError) as exc:
+        raise_po(org, quantity=119)
+    assert (exc.value.status, exc.value.fields["lines[0].quantity"][0].message) == (422, "SKU-1: order at least 120 units; 119 asked.")
+    assert PurchaseOrder.objects.count() == 0
+    assert raise_po(org, quantity=120).lines.get().quantity == 120
+
+
 def test_an_inactive_sku_cannot_be_ordered(org):
     sku = org.skus["SKU-1"]
     sku.is_active = False
     sku.save()
     with pytest.raises(DomainError) as exc:
         raise_po(org)
-    assert [p.code for p in exc.value.fields["lines.0.sku_id"]] == ["inactive_sku"]
+    assert [p.code for p in exc.value.fields["lines[0].sku_id"]] == ["inactive_sku"]
     assert PurchaseOrder.objects.count() == 0
 
 
