@@ -139,7 +139,7 @@ def _lines_in(formset, skus: dict[int, SKU]) -> tuple[list, list[int]] | None:
     line names a SKU the user cannot see (shown beside it)."""
     lines, index, ok = [], [], True
     for i, form in enumerate(formset.forms):
-        if formset._should_delete_form(form) or not form.cleaned_data:
+        if not form.cleaned_data or form.cleaned_data.get("DELETE"):
             continue
         data = form.cleaned_data
         sku = skus.get(data["sku"])
