@@ -14,6 +14,7 @@ from distra.billing.choices import InvoiceStatus
 from distra.billing.domain import AGEING_BUCKETS, ageing
 from distra.billing.models import CreditNote, Invoice, Payment
 from distra.core.errors import NotFound
+from distra.core.money import round_money
 from distra.partners.models import Outlet
 
 
@@ -85,8 +86,8 @@ def outlet_statement(*, user, outlet_id: int, as_of: date | None = None) -> Stat
     invoices = list(invoice_list(user=user, outlet_id=outlet.pk, open_only=True).order_by("issued_on", "sequence"))
     for invoice in invoices:
         invoice.days_past_due = max((as_of - invoice.due_on).days, 0)
-    on_account = Payment.objects.for_user(user).filter(outlet_id=outlet.pk).aggregate(
-        left=Sum(F("amount") - F("allocated")))["left"] or Decimal("0.00")
+    on_account = round_money(Payment.objects.for_user(user).filter(outlet_id=outlet.pk).aggregate(
+        left=Sum(F("amount") - F("allocated")))["left"] or 0)
     buckets = ageing(((invoice.due_on, invoice.outstanding) for invoice in invoices), as_of=as_of)
     return Statement(outlet=outlet, as_of=as_of, outstanding=sum((i.outstanding for i in invoices), Decimal("0.00")),
                      on_account=on_account, ageing={key: buckets[key] for key in AGEING_BUCKETS}, open_invoices=invoices)

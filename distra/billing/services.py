@@ -359,7 +359,7 @@ def _explicit_plan(amount: Decimal, allocations: list, open_invoices: dict[int, 
                 "more_than_outstanding", f"{row.number} has {row.outstanding} outstanding.")]
         seen.add(invoice.pk)
         plan.append((invoice.pk, share))
-    if not problems and sum(share for _pk, share in plan) > amount:
+    if amount > 0 and sum(share for _pk, share in plan) > amount:
         problems["allocations"] = [FieldProblem("over_allocated", "The allocations add up to more than the payment.")]
     return plan
 
