@@ -20,25 +20,33 @@ The server is stopped and the database dropped however the run ends.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import os
 import random
 import re
-import secrets
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-DISTRA = str(ROOT / ".venv" / "bin" / "distra")
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+sys.path.insert(0, str(ROOT))
+
+from bench._server import (  # noqa: E402  (the repository root is on the path only now)
+    DISTRA,
+    Client,
+    bench_env,
+    create_database,
+    drop_database,
+    free_port,
+    percentile,
+    run,
+    start_server,
+    stop_server,
+    wait_healthy,
+)
+
 ROLES = ["administrator", "area_sales_manager", "distributor", "field_rep"]
 CHANNELS = [None, "general_trade", "pharmacy", "modern_trade"]
 SEARCHES = ["", "", "store", "sharma", "medical", "kirana"]
@@ -85,113 +93,7 @@ def main() -> int:
     return 0
 
 
-# Database and server --------------------------------------------------------------------------
-
-def create_database(kind: str, var_dir: Path) -> tuple[str | None, str]:
-    if kind == "sqlite":
-        return None, f"sqlite:///{var_dir / 'bench.sqlite3'}"
-    name = f"distra_bench_{secrets.token_hex(4)}"
-    subprocess.run(["createdb", "-h", PG["host"], "-p", str(PG["port"]), "-U", PG["user"], name], check=True)
-    return name, f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
-
-
-def drop_database(name: str) -> None:
-    result = subprocess.run(
-        ["dropdb", "-h", PG["host"], "-p", str(PG["port"]), "-U", PG["user"], "--force", "--if-exists", name],
-        capture_output=True, text=True,
-    )
-    if result.returncode:
-        print(f"could not drop database {name}: {result.stderr.strip()}", file=sys.stderr)
-
-
-def bench_env(database_url: str, var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
-    env.update(
-        DATABASE_URL=database_url,
-        DISTRA_VAR_DIR=str(var_dir),
-        STATIC_ROOT=str(var_dir / "static"),
-        SECRET_KEY=secrets.token_urlsafe(40),
-        DISTRA_DEMO_PASSWORD=secrets.token_urlsafe(12),
-        LOG_LEVEL="WARNING",
-        DISTRA_TASKS_BACKEND="immediate",
-    )
-    return env
-
-
-def run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-    if result.returncode:
-        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
-        raise SystemExit(f"failed: {' '.join(command[1:])}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
-    with log.open("w") as out:
-        return subprocess.Popen(
-            [DISTRA, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-
-
-def wait_healthy(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the server exited before answering /healthz")
-        try:
-            status, _, _ = Client(port).request("GET", "/healthz")
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("the server did not answer /healthz within a minute")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    """SIGTERM to the server's process group (distra serve and its gunicorn), then SIGKILL."""
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-    try:  # gunicorn's workers may outlive the arbiter by a moment
-        os.killpg(server.pid, 0)
-        time.sleep(1)
-        os.killpg(server.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
 # HTTP -----------------------------------------------------------------------------------------
-
-class Client:
-    """One keep-alive connection to 127.0.0.1 with a cookie jar: enough for a session sign-in."""
-
-    def __init__(self, port: int):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
-        content = response.read()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        return response.status, response.headers, content
-
 
 def api_client(port: int, username: str, password: str) -> tuple[Client, dict]:
     client = Client(port)
@@ -298,12 +200,6 @@ def bench_roles(port: int, logins: dict[str, dict], args) -> dict[str, dict[str,
             for elapsed, path in sorted(timings, reverse=True)[: args.slowest]:
                 print(f"    slow {target}: {elapsed:6.1f} ms  {path}")
     return results
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
 
 
 def summarise(results: dict[str, dict[str, list[tuple[float, str]]]]) -> dict:
