@@ -44,7 +44,7 @@ def add_sku(page, search: str, code: str, available: str) -> None:
     page.fill("#id_sku_q", search)
     result = page.locator(f'#sku-results li[data-code="{code}"]')
     result.wait_for()
-    assert result.locator("[data-available]").inner_text() == available
+    assert result.locator("span[data-available]").inner_text() == available
     result.get_by_role("button", name="Add").click()
 
 
@@ -112,7 +112,7 @@ def test_order_entry_without_javascript(browser_page, site, transactional_db):
     page.fill("#id_sku_q", "glucose")
     page.click("#sku-search-button")
     result = page.locator('#sku-results li[data-code="SKU-1"]')
-    assert result.locator("[data-available]").inner_text() == "150"
+    assert result.locator("span[data-available]").inner_text() == "150"
     result.get_by_role("button", name="Add").click()
     line = page.locator("#lines [data-line]").first
     line.wait_for()
