@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+"""Billing pages; each goes through the sign-in gate (distra.web.pages.signed_in)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from distra.billing import views
+from distra.web.pages import signed_in
+
+
+def page(route: str, view, name: str):
+    return path(route, signed_in(view), name=name)
+
+
+urlpatterns = [
+    page("invoices", views.invoice_list, "invoice-list"),
+    page("invoices/<int:pk>", views.invoice_detail, "invoice-detail"),
+    page("invoices/<int:pk>/pdf", views.invoice_pdf, "invoice-pdf"),
+    page("credit-notes/<int:pk>/pdf", views.credit_note_pdf, "credit-note-pdf"),
+    page("payments/new", views.payment_create, "payment-create"),
+    page("outlets/<int:pk>/statement", views.outlet_statement, "outlet-statement"),
+]

@@ -27,6 +27,7 @@ NAV = [
     (_("Orders"), "order-list", "orders.view_order", {"order-list", "order-detail", "order-create", "order-edit"}),
     (_("Deliveries"), "delivery-board", "orders.dispatch_order", {"delivery-board", "delivery-pod"}),
     (_("Geography"), "geography", "geography.view_geonode", {"geography"}),
+    (_("Invoices"), "invoice-list", "billing.view_invoice", {"invoice-list", "invoice-detail", "payment-create", "outlet-statement"}),
     # Built in distra.integrations; the link appears once that page exists.
     (_("Import / export"), "data-import", "integrations.export_data", {"data-import"}),
 ]
