@@ -26,6 +26,7 @@ NAV = [
     (_("Stock alerts"), "stock-alerts", "inventory.view_stockalert", {"stock-alerts"}),
     (_("Orders"), "order-list", "orders.view_order", {"order-list", "order-detail", "order-create", "order-edit"}),
     (_("Deliveries"), "delivery-board", "orders.dispatch_order", {"delivery-board", "delivery-pod"}),
+    (_("Purchase orders"), "po-list", "purchasing.view_purchaseorder", {"po-list", "po-create", "po-detail", "grn-entry"}),
     (_("Geography"), "geography", "geography.view_geonode", {"geography"}),
     (_("Invoices"), "invoice-list", "billing.view_invoice", {"invoice-list", "invoice-detail", "payment-create", "outlet-statement"}),
     # Built in distra.integrations; the link appears once that page exists.
