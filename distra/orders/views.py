@@ -101,6 +101,7 @@ class Actions:
     reject: bool
     cancel: bool
     allocate: bool
+    invoice: bool
     edit: bool
 
     @classmethod
@@ -113,6 +114,7 @@ class Actions:
             reject=OrderStatus.REJECTED in targets and may("orders.approve_order"),
             cancel=OrderStatus.CANCELLED in targets and may("orders.cancel_order"),
             allocate=order.status == OrderStatus.APPROVED and may("orders.add_order"),
+            invoice=order.status == OrderStatus.ALLOCATED and may("orders.invoice_order"),
             edit=order.status in EDITABLE_STATUSES and may("orders.change_order"),
         )
 
@@ -129,8 +131,8 @@ def _url_if_exists(name: str, *args) -> str | None:
         return None
 
 
-def _invoice_url(order: Order) -> str | None:
-    if order.invoiced_at is None:
+def _invoice_url(user, order: Order) -> str | None:
+    if order.invoiced_at is None or not user.has_perm("billing.view_invoice"):
         return None
     try:
         from distra.billing.services import invoice_for_order
@@ -211,7 +213,7 @@ def _detail_page(request: HttpRequest, order: Order, *, status: int = 200, error
     actions = Actions.for_order(user, order)
     context = {
         "order": order, "lines": lines, "events": _event_rows(order, lines), "actions": actions,
-        "backorders": list(order.backorders.order_by("id")), "invoice_url": _invoice_url(order),
+        "backorders": list(order.backorders.order_by("id")), "invoice_url": _invoice_url(user, order),
         "delivery": _delivery_links(user, order), "error": error, "reason_actions": _reason_actions(actions, forms or {}),
     }
     return render(request, "orders/order_detail.html", context, status=status)
@@ -233,19 +235,29 @@ def _done_message(order: Order, action: str) -> str:
         OrderStatus.PENDING_APPROVAL: _("Order %(number)s is submitted and waits for approval."),
         OrderStatus.APPROVED: _("Order %(number)s is approved."),
         OrderStatus.ALLOCATED: _("Order %(number)s is allocated."),
+        OrderStatus.INVOICED: _("Order %(number)s is invoiced."),
         OrderStatus.REJECTED: _("Order %(number)s is rejected."),
         OrderStatus.CANCELLED: _("Order %(number)s is cancelled."),
     }
     return texts.get(order.status, _("Order %(number)s is saved.")) % {"number": number}
 
 
-SIMPLE_ACTIONS = {"submit": services.order_submit, "approve": services.order_approve, "allocate": services.order_allocate}
+def _invoice(*, by, order: Order) -> Order:
+    from distra.orders.services.invoicing import order_invoice
+
+    order_invoice(by=by, order=order)
+    return Order.objects.get(pk=order.pk)
+
+
+SIMPLE_ACTIONS = {
+    "submit": services.order_submit, "approve": services.order_approve, "allocate": services.order_allocate, "invoice": _invoice,
+}
 REASON_ACTIONS = {"reject": services.order_reject, "cancel": services.order_cancel}
 
 
 @require_POST
 def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Submit, approve, allocate, reject (with a reason) or cancel (with a reason) an order. A
+    """Submit, approve, allocate, invoice, reject (with a reason) or cancel (with a reason) an order. A
     problem (a transition the table forbids, no stock under the cancel policy, a missing reason) is
     shown on the order's page with its status code; nothing is written then."""
     if action not in SIMPLE_ACTIONS and action not in REASON_ACTIONS:

@@ -241,3 +241,20 @@ def test_nothing_allocatable_under_the_cancel_policy_is_a_409_on_the_page(org, c
 def test_the_navigation_links_the_orders_for_roles_that_see_them(org, client_for):
     html = client_for(org.users["rep_del1"]).get(reverse("home")).content.decode()
     assert f'href="{reverse("order-list")}"' in html
+
+
+def test_invoice_an_allocated_order_then_link_the_invoice_and_the_dispatch_board(org, client_for, stocked):
+    order = create(org, lines=lines(org, q1=10), submit=True)
+    assert client_for(org.users["rep_del1"]).post(reverse("order-action", args=[order.pk, "invoice"])).status_code == 403
+    client = client_for(org.users["dist_one"])
+    assert 'id="action-invoice"' in client.get(reverse("order-detail", args=[order.pk])).content.decode()
+    response = client.post(reverse("order-action", args=[order.pk, "invoice"]), follow=True)
+    assert f"Order {order.number} is invoiced." in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == "invoiced"
+    html = response.content.decode()
+    from distra.billing.services import invoice_for_order
+
+    assert f'href="/invoices/{invoice_for_order(order).pk}" id="invoice-link"' in html
+    assert f'href="{reverse("delivery-board")}" id="dispatch-link"' in html
+    assert 'id="action-invoice"' not in html
