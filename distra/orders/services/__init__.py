@@ -2,9 +2,18 @@
 
 ordering: create (idempotent), edit lines, submit, approve, reject, cancel.
 allocation: FEFO allocation with shortfall policy, back-orders, release.
+delivery: dispatch, proof of delivery, returns after delivery.
 """
 
 from distra.orders.services.allocation import backorders_fill, order_allocate, release_allocations
+from distra.orders.services.delivery import (
+    DeliveredLine,
+    ReturnedLine,
+    order_deliver,
+    order_dispatch,
+    order_return,
+    orders_dispatch,
+)
 from distra.orders.services.invoicing import order_invoice
 from distra.orders.services.ordering import (
     LineIn,
@@ -19,6 +28,7 @@ from distra.orders.services.ordering import (
 )
 
 __all__ = [
+    "DeliveredLine", "ReturnedLine", "order_deliver", "order_dispatch", "order_return", "orders_dispatch",
     "LineIn", "TransitionNotAllowed", "backorders_fill", "get_order", "order_allocate", "order_approve", "order_cancel",
     "order_create", "order_invoice", "order_lines_replace", "order_reject", "order_submit", "release_allocations",
 ]
