@@ -192,7 +192,7 @@ def test_explicit_allocations_are_checked(org, invoice, sku2):
     other_outlet = invoiced(org, q1=2, outlet="O-DEL1-B")
     with pytest.raises(DomainError) as exc:
         pay(org, "100.00", allocations=[(invoice, D("200.00")), (other_outlet, D("1.00"))])
-    assert set(exc.value.fields) == {"allocations[0].amount", "allocations[1].invoice_id"}
+    assert set(exc.value.fields) == {"allocations[0].amount", "allocations[1].invoice_id", "allocations"}  # 201.00 > 100.00
     with pytest.raises(DomainError) as exc:
         pay(org, "100.00", allocations=[(invoice, D("100.50"))])
     assert exc.value.fields["allocations"][0].code == "over_allocated"
