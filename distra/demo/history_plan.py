@@ -125,7 +125,7 @@ def plan_history(plan: DemoPlan, *, today: date, tz: tzinfo, depots: bool = Fals
     orders = _plan_orders(rng, plan, start, end, promotions, tz, progress)
     sim = _Simulation(rng, plan, skus, batches, start, end, tz)
     sim.demand_from(orders)
-    stockouts = sim.plan_stockouts()
+    sim.plan_stockouts()
     near, expired = sim.plan_aging(today)
     sim.run(orders, progress)
     if depots:
@@ -133,7 +133,7 @@ def plan_history(plan: DemoPlan, *, today: date, tz: tzinfo, depots: bool = Fals
     orders = [o for o in orders if any(line.allocated for line in o.lines)]
     _stamp_deliveries(rng, orders, end, tz)
     return HistoryPlan(start=start, end=end, batches=sim.used_batches(), orders=orders, moves=sim.moves,
-                       promotions=promotions, stockouts=stockouts, near_expiry=near, expired=expired)
+                       promotions=promotions, stockouts=sim.stockouts(), near_expiry=near, expired=expired)
 
 
 def warehouse_for(plan: DemoPlan) -> dict[str, str]:
@@ -291,7 +291,8 @@ class _Simulation:
         self.stock: dict[tuple[str, str], list[list]] = {}
         self.demand: dict[tuple[str, str], list[int]] = {}
         self.moves: list[MovePlan] = []
-        self.withheld: dict[tuple[str, str], tuple[int, int]] = {}
+        self.withheld: dict[tuple[str, str], tuple[int, int]] = {}  # (first day, days out of stock)
+        self.out_since: dict[tuple[str, str], int] = {}
         self.planted: dict[int, list[tuple[str, str, BatchSpec, int]]] = {}
         self.extra_batches: list[BatchSpec] = []
         self.made_on = {code: [b.manufactured_on for b in made] for code, made in batches.items()}
@@ -312,20 +313,24 @@ class _Simulation:
     def _ranked(self) -> list[tuple[str, str]]:
         return sorted(self.demand, key=lambda pair: (-sum(self.demand[pair]), pair))
 
-    def plan_stockouts(self) -> list[Stockout]:
-        """A few popular positions whose replenishment stops for 2-4 weeks (one until today)."""
+    def plan_stockouts(self) -> None:
+        """A few popular positions whose replenishment stops, until they have been out of stock
+        (orders there short) for 2-4 weeks; one never resumes (still out of stock today)."""
         ranked = self._ranked()
         count = max(3, len({w for w, _ in ranked}) // 3)
-        chosen = self.rng.sample(ranked[: max(count, len(ranked) // 8)], min(count, len(ranked)))
+        # The busiest position is the one still out today: it surely runs out within 60 days.
+        self.withheld[ranked[0]] = (self.days - 60, self.days)
+        for pair in sorted(self.rng.sample(ranked[1: max(count, len(ranked) // 8)], min(count, len(ranked)) - 1)):
+            self.withheld[pair] = (self.rng.randint(60, self.days - 120), self.rng.randint(14, 28))
+
+    def stockouts(self) -> list[Stockout]:
+        """The stockouts as they happened: from the first short order to the first receipt after."""
         result = []
-        for i, pair in enumerate(sorted(chosen)):
-            if i == 0:
-                first, last = self.days - 36, self.days - 1  # still out of stock today
-            else:
-                first = self.rng.randint(60, self.days - 90)
-                last = first + self.rng.randint(14, 28)
-            self.withheld[pair] = (first, last)
-            result.append(Stockout(pair[0], pair[1], self.start + timedelta(days=first), self.start + timedelta(days=last)))
+        for pair, (_, length) in sorted(self.withheld.items()):
+            out = self.out_since.get(pair)
+            if out is not None:
+                last = min(out + length, self.days - 1)
+                result.append(Stockout(pair[0], pair[1], self.start + timedelta(days=out), self.start + timedelta(days=last)))
         return result
 
     def plan_aging(self, today: date) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -407,8 +412,10 @@ class _Simulation:
             lot[2] = 0
         lots[:] = [lot for lot in lots if lot[2] > 0]
         withheld = self.withheld.get(pair)
-        if withheld and withheld[0] <= offset <= withheld[1]:
-            return
+        if withheld and offset >= withheld[0]:
+            out = self.out_since.get(pair)
+            if out is None or offset - out < withheld[1]:
+                return
         sku = self.skus[pair[1]]
         series = self.demand[pair]
         usable = sum(lot[2] for lot in lots if lot[0] > day + timedelta(days=7))
@@ -434,6 +441,8 @@ class _Simulation:
             wanted -= take
             line.picks.append((lot[1], take))
         line.allocated = line.quantity - wanted
+        if wanted and (warehouse, line.sku_code) in self.withheld:
+            self.out_since.setdefault((warehouse, line.sku_code), offset)
 
     def depot_opening(self, depots: list[str]) -> None:
         """The brand depots' stock, opened ten days ago: 2-4 recent batches per SKU, 10-60 cases each."""
