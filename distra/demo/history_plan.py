@@ -457,7 +457,9 @@ class _Simulation:
 
     def used_batches(self) -> list[BatchSpec]:
         every = [b for made in self.batches.values() for b in made] + self.extra_batches
-        return [b for b in every if (b.sku_code, b.number) in self.used]
+        # Two slow positions of one SKU may get the same old batch (same dates, same number).
+        unique = {(b.sku_code, b.number): b for b in every}
+        return [b for key, b in unique.items() if key in self.used]
 
 
 def festival_names() -> dict[str, str]:
