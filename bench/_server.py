@@ -75,15 +75,17 @@ def free_port() -> int:
 
 
 def start_server(env: dict[str, str], port: int, log: Path, *, workers: int = 2, threads: int = 4,
-                 gunicorn: bool = False) -> subprocess.Popen:
+                 gunicorn: bool = False, with_worker: bool = False) -> subprocess.Popen:
     """``distra serve`` (gunicorn, DEBUG off) in a process group of its own, so that the group
     can be signalled as a whole. With ``gunicorn``, gunicorn itself is the group leader (no
-    ``distra serve`` wrapper): what a crash test kills is then exactly the master and its workers."""
+    ``distra serve`` wrapper): what a crash test kills is then exactly the master and its workers.
+    ``with_worker``: ``distra serve --with-worker`` (the task worker and scheduler too)."""
     if gunicorn:
         command = [PYTHON, "-m", "gunicorn", "distra.config.wsgi:application", "--bind", f"127.0.0.1:{port}",
                    "--workers", str(workers), "--threads", str(threads), "--timeout", "120"]
     else:
         command = [DISTRA, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)]
+        command += ["--with-worker"] if with_worker else []
     with log.open("a") as out:
         return subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -139,6 +141,32 @@ def _wait_group_gone(pgid: int, timeout: float = 10) -> None:
         except ProcessLookupError:
             return
         time.sleep(0.05)
+
+
+def group_pids(pgid: int) -> list[int]:
+    """The processes of process group ``pgid`` (the server: distra serve, gunicorn and its workers)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds each live process of ``pids`` has used so far (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return used
 
 
 # HTTP -----------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -34,9 +35,11 @@ from bench._orders_load import client_run, outcome  # noqa: E402  (the repositor
 from bench._server import (  # noqa: E402
     DISTRA,
     bench_env,
+    cpu_seconds,
     create_database,
     drop_database,
     free_port,
+    group_pids,
     percentile,
     run,
     start_server,
@@ -58,6 +61,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=WORKERS, help=f"gunicorn worker processes (default {WORKERS})")
     parser.add_argument("--threads", type=int, default=THREADS, help=f"threads per worker (default {THREADS})")
+    parser.add_argument("--with-worker", action="store_true",
+                        help="also run the task worker (distra serve --with-worker): stock alerts evaluated during the run")
     parser.add_argument("--in-process-seconds", type=float, default=8, help="per in-process measurement (0: skip it and the profile)")
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
@@ -69,6 +74,7 @@ def main() -> int:
         try:
             database, url = create_database(args.database, var_dir)
             env = {**bench_env(url, var_dir), "DISTRA_TASKS_BACKEND": "database"}  # the production default
+            (var_dir / "static").mkdir()  # no pages are served; an empty static root keeps whitenoise quiet
             run([DISTRA, "migrate", "--noinput", "-v0"], env)
             setup_django(env)
             from django.db import connections
@@ -82,14 +88,20 @@ def main() -> int:
                   f"{expected} orders in {time.perf_counter() - started:.1f} s", flush=True)
             connections.close_all()  # the client processes are forked next
             port = free_port()
-            server = start_server(env, port, var_dir / "server.log", workers=args.workers, threads=args.threads)
+            server = start_server(env, port, var_dir / "server.log", workers=args.workers, threads=args.threads,
+                                  with_worker=args.with_worker)
             wait_healthy(port, server)
-            print(f"serving with gunicorn: {args.workers} workers x {args.threads} threads, DEBUG off, {args.database}", flush=True)
+            print(f"serving with gunicorn: {args.workers} workers x {args.threads} threads, DEBUG off, {args.database}, "
+                  f"task worker {'running' if args.with_worker else 'not running (tasks wait in the queue)'}", flush=True)
             warmup = drive(plan, port, args.clients, seconds=2, seed=args.seed + 1)
+            load_before, cpu_before = os.getloadavg()[0], cpu_snapshot(server)
             records = drive(plan, port, args.clients, seconds=args.seconds, seed=args.seed)
+            cpu_used = cpu_delta(cpu_before, cpu_snapshot(server))
+            print(f"load average (1 min) before the run {load_before:.1f}, after {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             stop_server(server)
             server = None
             figures = summarise(records, args)
+            print_cpu(cpu_used, figures["orders"] + figures["rejected"])
             check = data.verify(warmup + records)
             stock_clean = subprocess.run([DISTRA, "stock", "verify"], env=env, cwd=ROOT, capture_output=True, text=True)
             report(figures, check, stock_clean, args)
@@ -128,6 +140,36 @@ def drive(plan: dict, port: int, clients: int, *, seconds: float, seed: int) -> 
     for r in records:
         r["since_start"] = r["started"] - start_at
     return records
+
+
+def cpu_snapshot(server) -> dict[str, dict]:
+    """CPU seconds so far of the server's processes, of this database's PostgreSQL backends (not
+    PostgreSQL's shared background writers) and of this process's finished children (the clients)."""
+    from django.db import connection
+
+    backends: list[int] = []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            backends = [pid for (pid,) in cursor.fetchall()]
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"server": cpu_seconds(group_pids(server.pid)), "postgresql": cpu_seconds(backends),
+            "clients": {0: children.ru_utime + children.ru_stime}}
+
+
+def cpu_delta(before: dict, after: dict) -> dict[str, float]:
+    return {part: sum(used - before[part].get(pid, 0.0) for pid, used in after[part].items()) for part in after}
+
+
+def print_cpu(used: dict[str, float], answered: int) -> None:
+    """CPU per answered order and what two cores of our own would take: the figure that holds
+    when other work shares the machine."""
+    if not answered:
+        return
+    per_order = {part: seconds * 1000 / answered for part, seconds in used.items()}
+    total = sum(per_order.values())
+    print("CPU per answered order: " + ", ".join(f"{part} {ms:.1f} ms" for part, ms in per_order.items())
+          + f"; total {total:.1f} ms -> about {2000 / total:.0f} orders/s if 2 cores did nothing else")
 
 
 def summarise(records: list[dict], args) -> dict:
