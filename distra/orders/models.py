@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from distra.core.models import ScopedModel
+from distra.core.models import ScopedModel, same_money
 from distra.orders.choices import (
     EventKind,
     OrderChannel,
@@ -149,7 +149,8 @@ class Order(ScopedModel):
             ),
             models.CheckConstraint(condition=Q(status__in=OrderStatus.values), name="order_status_valid"),
             models.CheckConstraint(condition=Q(channel__in=OrderChannel.values), name="order_channel_valid"),
-            models.CheckConstraint(condition=Q(total=models.F("net") + models.F("tax")), name="order_total_is_net_plus_tax"),
+            models.CheckConstraint(condition=same_money(models.F("total"), models.F("net") + models.F("tax")),
+                                   name="order_total_is_net_plus_tax"),
         ]
 
     def __str__(self) -> str:
@@ -206,8 +207,8 @@ class OrderLine(ScopedModel):
             ),
             models.CheckConstraint(condition=Q(delivered__lte=models.F("allocated")), name="order_line_delivered_within_allocated"),
             models.CheckConstraint(condition=Q(discount_pct__gte=0, discount_pct__lte=100), name="order_line_discount_range"),
-            models.CheckConstraint(condition=Q(net=models.F("gross") - models.F("discount")), name="order_line_net"),
-            models.CheckConstraint(condition=Q(total=models.F("net") + models.F("tax")), name="order_line_total"),
+            models.CheckConstraint(condition=same_money(models.F("net"), models.F("gross") - models.F("discount")), name="order_line_net"),
+            models.CheckConstraint(condition=same_money(models.F("total"), models.F("net") + models.F("tax")), name="order_line_total"),
         ]
 
     def __str__(self) -> str:
