@@ -9,7 +9,6 @@ exactly as the ORM would write them. Callers own the invariants the services wou
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from itertools import islice
 
 from django.db import connection
@@ -72,25 +71,3 @@ def reset_sequences(*models) -> None:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
-
-
-@contextmanager
-def sqlite_money_checks_paused():
-    """On SQLite, skip CHECK constraints for the block (``PRAGMA ignore_check_constraints``).
-
-    Why: SQLite evaluates a CHECK such as ``total = net + tax`` on decimal columns in binary
-    floating point, and about one money sum in five (1234.57 + 222.22 …) then differs in the last
-    bit from the exact decimal written, so a correct row is refused. The rows written meanwhile
-    must be valid in exact decimal arithmetic (the caller computes them with the domain's
-    rounding rule); PostgreSQL's exact numeric checks stay on. Does nothing elsewhere.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA ignore_check_constraints = ON")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA ignore_check_constraints = OFF")

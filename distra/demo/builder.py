@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from distra.accounts.models import User
 from distra.catalog.models import SKU, Brand, Category
-from distra.core.bulk import sqlite_money_checks_paused
 from distra.demo.history_plan import HistoryPlan, plan_history
 from distra.demo.history_writer import write_history
 from distra.demo.live_orders import build_live_orders
@@ -120,9 +119,8 @@ def _write_transactions(result: DemoResult, today: date, progress) -> None:
     history = plan_history(plan, today=today, tz=timezone.get_current_timezone(), depots=depots, progress=progress)
     result.history = history
     ongoing = next(((s.warehouse_code, s.sku_code) for s in history.stockouts if s.end >= history.end), None)
-    with sqlite_money_checks_paused():  # see there: SQLite checks money sums in floating point
-        result.written = write_history(history, progress=progress)
-        result.live_orders = build_live_orders(seed=plan.seed, stockout=ongoing)
+    result.written = write_history(history, progress=progress)
+    result.live_orders = build_live_orders(seed=plan.seed, stockout=ongoing)
     result.alerts = stock_alerts_check_all(today=today)
     differences = stock_verify()
     if differences:

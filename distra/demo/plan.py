@@ -48,8 +48,8 @@ class Scale:
 
 SCALES = {
     "tiny": Scale("tiny", SMALL_LAYOUT, distributors=8, outlets=240, skus=16, reps=12),
-    "small": Scale("small", SMALL_LAYOUT, distributors=8, outlets=2_500, skus=120, reps=30),
-    "large": Scale("large", LARGE_LAYOUT, distributors=50, outlets=50_000, skus=500, reps=300, order_rate=0.3),
+    "small": Scale("small", SMALL_LAYOUT, distributors=8, outlets=2_500, skus=120, reps=30, order_rate=0.35),
+    "large": Scale("large", LARGE_LAYOUT, distributors=50, outlets=50_000, skus=500, reps=300, order_rate=0.1),
 }
 
 
