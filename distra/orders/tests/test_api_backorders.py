@@ -91,3 +91,20 @@ def test_the_admin_shows_orders_read_only_and_cancels_through_the_service(org, a
     assert (cancelled.status, cancelled.cancel_reason) == ("cancelled", "Cancelled in the admin")
     assert client.get("/admin/orders/orderpolicy/add/").status_code == 200
     assert client.get("/admin/orders/minshelflife/add/").status_code == 200
+
+
+def test_the_command_fills_back_orders_and_prints_metrics(org, api):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    waiting = order_for(org, api)
+    receive(org, org.warehouses["D-ONE"], make_batch(org, org.skus["SKU-1"], "CMD", expires_in_days=90), 50)
+    out = StringIO()
+    call_command("orders", "fill-backorders", "--warehouse", str(org.warehouses["D-ONE"].pk), stdout=out)
+    assert out.getvalue() == f"1 back-order(s) allocated at warehouse {org.warehouses['D-ONE'].pk}.\n"
+    assert Order.objects.get(pk=waiting["id"]).status == "allocated"
+    out = StringIO()
+    call_command("orders", "metrics", "--from", "2026-01-01", stdout=out)
+    assert '"order_fill_rate": null' in out.getvalue()
+    assert '"date_from": "2026-01-01"' in out.getvalue()
