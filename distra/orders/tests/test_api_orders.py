@@ -288,3 +288,34 @@ def test_actions_on_an_order_of_another_scope_are_404_and_change_nothing(org, ap
     assert client.put(f"{URL}/{order['id']}/lines", {"lines": [{"sku_id": org.skus["SKU-1"].pk, "quantity": 1}]}).status_code == 404
     assert counts() == before
     assert Order.objects.get(pk=order["id"]).status == "draft"
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("get", ""), ("post", ""), ("get", "/metrics"), ("get", "/{id}"), ("put", "/{id}/lines"), ("post", "/{id}/submit"),
+    ("post", "/{id}/approve"), ("post", "/{id}/reject"), ("post", "/{id}/cancel"), ("post", "/{id}/allocate"),
+])
+def test_every_order_endpoint_refuses_an_anonymous_caller(org, api, method, path):
+    order = api(org.users["dist_one"]).post(URL, body(org)).json()
+    before = counts()
+    response = getattr(api(None), method)(URL + path.format(id=order["id"]), *([{"reason": "x"}] if method != "get" else []))
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert counts() == before
+
+
+@pytest.mark.parametrize(("user", "action", "payload", "expected"), [
+    ("brand", "submit", None, 403),       # brand managers approve, they do not take orders
+    ("brand", "cancel", {"reason": "x"}, 403),
+    ("rep_del1", "approve", None, 403),
+    ("rep_del1", "reject", {"reason": "x"}, 403),
+    ("rep_mum", "submit", None, 404),     # another territory's order
+    ("asm_delhi", "submit", None, 200),
+])
+def test_actions_answer_each_role_and_scope(org, api, user, action, payload, expected):
+    order = api(org.users["dist_one"]).post(URL, body(org)).json()
+    before = counts()
+    response = api(org.users[user]).post(f"{URL}/{order['id']}/{action}", payload)
+    assert response.status_code == expected, response.content
+    if expected != 200:
+        assert response.json()["code"] == {403: "forbidden", 404: "not_found"}[expected]
+        assert counts() == before
