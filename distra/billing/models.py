@@ -11,9 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Abs
-from django.db.models.lookups import GreaterThan, LessThan
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from distra.billing.choices import (
@@ -23,10 +21,9 @@ from distra.billing.choices import (
     SeriesDocument,
     TaxRegimeCode,
 )
-from distra.core.models import ScopedModel
+from distra.core.models import ScopedModel, not_below, same_money
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0.00")}
-HALF_PAISA = Decimal("0.005")
 
 
 def _by_distributor_or_outlet(scope, outlet_path: str = "outlet") -> Q:
@@ -34,17 +31,6 @@ def _by_distributor_or_outlet(scope, outlet_path: str = "outlet") -> Q:
     if scope.distributor_id is not None:
         return Q(distributor_id=scope.distributor_id)
     return Q(**{f"{outlet_path}__territory_id__in": scope.territory_ids})
-
-
-def same_money(left, right) -> LessThan:
-    """left = right to the paisa. Amounts have two decimals, so on PostgreSQL (numeric) this is
-    exact equality; the half-paisa tolerance absorbs SQLite's floating-point sums."""
-    return LessThan(Abs(left - right), Value(HALF_PAISA))
-
-
-def not_below(left, right) -> GreaterThan:
-    """left >= right to the paisa (see same_money)."""
-    return GreaterThan(left - right, Value(-HALF_PAISA))
 
 
 def amount_checks(name: str) -> list[models.CheckConstraint]:
