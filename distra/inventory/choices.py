@@ -31,6 +31,9 @@ class AlertKind(models.TextChoices):
 # Kinds about a SKU at a warehouse (no batch) and kinds about one batch.
 SKU_ALERT_KINDS = (AlertKind.OUT_OF_STOCK, AlertKind.BELOW_REORDER_LEVEL, AlertKind.OVERSTOCK)
 BATCH_ALERT_KINDS = (AlertKind.NEAR_EXPIRY, AlertKind.EXPIRED)
+# The only kind raised at a quarantine warehouse: its stock is never sold, so out of stock, reorder
+# level, overstock and near expiry say nothing there; expired stock still on hand asks for a write-off.
+QUARANTINE_ALERT_KINDS = (AlertKind.EXPIRED,)
 
 
 class AlertStatus(models.TextChoices):

@@ -17,6 +17,7 @@ class StockOut(Schema):
     id: int
     warehouse_id: int
     warehouse_code: str
+    warehouse_kind: str = Field(..., description="distributor (sellable stock), depot (the brand's), or quarantine (damaged stock: never allocated, kept for inspection or a damage claim)")
     distributor_id: int | None = Field(..., description="None for a brand depot")
     sku_id: int
     sku_code: str
@@ -33,6 +34,10 @@ class StockOut(Schema):
     @staticmethod
     def resolve_warehouse_code(obj) -> str:
         return obj.warehouse.code
+
+    @staticmethod
+    def resolve_warehouse_kind(obj) -> str:
+        return obj.warehouse.kind
 
     @staticmethod
     def resolve_distributor_id(obj) -> int | None:

@@ -27,6 +27,7 @@ from distra.inventory.choices import AdjustmentReason, MoveKind
 from distra.inventory.domain import BatchStock, VarianceLine, count_variance, fefo_pick
 from distra.inventory.models import Batch, StockBalance, StockMove, StockReservation
 from distra.inventory.services_alerts import alerts_on_commit
+from distra.partners.choices import WarehouseKind
 from distra.partners.models import Warehouse
 
 MOVE_PERM = "inventory.add_stockmove"
@@ -70,6 +71,12 @@ def _warehouse_in_scope(by, warehouse: Warehouse) -> Warehouse:
     return warehouse
 
 
+def _not_quarantine(warehouse: Warehouse) -> None:
+    """Stock in quarantine is damaged: nothing is reserved or allocated from it (409)."""
+    if warehouse.kind == WarehouseKind.QUARANTINE:
+        raise Conflict(f"{warehouse.code} is a quarantine warehouse; its stock cannot be reserved.", code="warehouse_not_sellable")
+
+
 def _check_batch(sku: SKU, batch: Batch) -> None:
     if batch.sku_id != sku.pk:
         raise ValidationFailed({"batch": [FieldProblem("batch_of_another_sku", f"Batch {batch.batch_number} is not of {sku.code}.")]})
@@ -99,6 +106,17 @@ def _lock_balances(positions: list[tuple[int, int, int]]) -> dict[tuple[int, int
         StockBalance.objects.bulk_create(missing, ignore_conflicts=True)
         rows = {(r.warehouse_id, r.sku_id, r.batch_id): r for r in locking.all()}
     return rows
+
+
+@transaction.atomic
+def stock_positions_lock(*, positions: Sequence[tuple[int, int, int]]) -> None:
+    """Lock the balance rows of these (warehouse id, SKU id, batch id) positions, creating the
+    missing ones, in primary-key order: for a service that posts several moves in one
+    transaction, so that the later posts find their rows locked already and no two services
+    ever wait on each other in a cycle. Hold an open transaction around it (the locks last until
+    it ends)."""
+    if positions:
+        _lock_balances(list(positions))
 
 
 def _add_on_hand(balance: StockBalance, quantity: int) -> None:
@@ -273,9 +291,10 @@ def stock_reserve(
     """Reserve ``quantity`` of a batch for a document line: an open reservation row plus
     ``reserved += quantity`` guarded by ``on_hand - reserved >= quantity`` (else
     ``insufficient_stock``, nothing written). The same ``source_key`` again returns the first
-    reservation. Locks the balance row."""
+    reservation. A quarantine warehouse is a 409 ``warehouse_not_sellable``. Locks the balance row."""
     require_perm(by, RESERVE_PERM)
     _warehouse_in_scope(by, warehouse)
+    _not_quarantine(warehouse)
     _check_batch(sku, batch)
     qty = base_quantity(sku=sku, quantity=quantity)
     balance = _lock_balances([(warehouse.pk, sku.pk, batch.pk)])[(warehouse.pk, sku.pk, batch.pk)]
@@ -452,9 +471,11 @@ def stock_allocate(
     needed, and reserving less than asked (possibly nothing) where stock is short. Returns the new
     reservations per request key. Locks every candidate balance row of the requested SKUs at the
     warehouse in primary-key order in one statement, then reserves with guarded updates; the
-    unique source keys make a second call for the same keys fail rather than reserve twice."""
+    unique source keys make a second call for the same keys fail rather than reserve twice. A
+    quarantine warehouse is a 409 ``warehouse_not_sellable`` (damaged stock is never sold)."""
     require_perm(by, RESERVE_PERM)
     _warehouse_in_scope(by, warehouse)
+    _not_quarantine(warehouse)
     sku_ids = sorted({r.sku_id for r in requests})
     locked = list(
         StockBalance.objects.select_for_update(of=("self",))

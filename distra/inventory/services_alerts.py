@@ -18,10 +18,11 @@ from django.utils import timezone
 from distra.catalog.models import SKU
 from distra.core.errors import Conflict, NotFound
 from distra.core.permissions import require_perm
-from distra.inventory.choices import ALERT_TRANSITIONS, AlertStatus
+from distra.inventory.choices import ALERT_TRANSITIONS, QUARANTINE_ALERT_KINDS, AlertStatus
 from distra.inventory.domain import BatchFigures, SkuPosition, alert_conditions
 from distra.inventory.models import StockAlert, StockBalance
 from distra.inventory.selectors import sold_in_window, thresholds_for
+from distra.partners.choices import WarehouseKind
 from distra.partners.models import Warehouse
 
 UNRESOLVED = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
@@ -57,10 +58,11 @@ def stock_alerts_evaluate(*, warehouse_id: int, sku_ids: Iterable[int], today: d
     condition that holds and has no unresolved alert, resolve each unresolved alert whose
     condition ended. System work (no acting user): called after stock movements commit and by the
     daily check. Takes no locks; two evaluations racing to raise the same alert insert it once
-    (the partial unique constraint, ON CONFLICT DO NOTHING). About seven queries per call."""
+    (the partial unique constraint, ON CONFLICT DO NOTHING). At a quarantine warehouse only
+    ``QUARANTINE_ALERT_KINDS`` are raised (any other is resolved). About seven queries per call."""
     sku_ids = sorted(set(sku_ids))
     today = today or timezone.localdate()
-    warehouse = Warehouse.objects.filter(pk=warehouse_id).values("distributor_id").first()
+    warehouse = Warehouse.objects.filter(pk=warehouse_id).values("distributor_id", "kind").first()
     skus = list(SKU.objects.filter(pk__in=sku_ids).select_related("category"))
     if warehouse is None or not skus:
         return AlertChanges()
@@ -69,6 +71,8 @@ def stock_alerts_evaluate(*, warehouse_id: int, sku_ids: Iterable[int], today: d
     positions = _positions(warehouse_id, sku_ids, today)
     holding = {(c.kind, sku_id, c.batch_id): c.detail
                for sku_id in sku_ids for c in alert_conditions(positions[sku_id], thresholds[sku_id], today=today)}
+    if warehouse["kind"] == WarehouseKind.QUARANTINE:
+        holding = {key: detail for key, detail in holding.items() if key[0] in QUARANTINE_ALERT_KINDS}
     unresolved = {(a.kind, a.sku_id, a.batch_id): a.pk
                   for a in StockAlert.objects.filter(warehouse_id=warehouse_id, sku_id__in=sku_ids, status__in=UNRESOLVED).only("kind", "sku_id", "batch_id")}
     now = timezone.now()

@@ -44,7 +44,7 @@ class OrderHeaderForm(forms.Form):
     def __init__(self, *args, user, outlet, warehouse_fixed=None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
-        warehouses = partners.warehouse_list(user=user, distributor_id=outlet.distributor_id).filter(is_active=True).order_by("pk")
+        warehouses = partners.warehouse_list(user=user, distributor_id=outlet.distributor_id, selling=True).filter(is_active=True).order_by("pk")
         if warehouse_fixed is not None:
             warehouses = warehouses.model.objects.filter(pk=warehouse_fixed.pk)
             self.fields["idempotency_key"].required = False

@@ -283,7 +283,7 @@ def order_skus(request: HttpRequest) -> JsonResponse:
     user = request.user
     require_perm(user, "orders.add_order")
     outlet = get_in_scope(partners.outlet_list(user=user), _int(request.GET.get("outlet")) or 0)
-    warehouses = partners.warehouse_list(user=user, distributor_id=outlet.distributor_id).filter(is_active=True).order_by("pk")
+    warehouses = partners.warehouse_list(user=user, distributor_id=outlet.distributor_id, selling=True).filter(is_active=True).order_by("pk")
     warehouse_pk = _int(request.GET.get("warehouse"))
     warehouse = (warehouses.filter(pk=warehouse_pk).first() if warehouse_pk else None) or warehouses.first()
     ids = [_int(part) for part in request.GET.get("ids", "").split(",")[:200]]

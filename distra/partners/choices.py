@@ -41,3 +41,8 @@ class OutletClass(models.TextChoices):
 class WarehouseKind(models.TextChoices):
     DISTRIBUTOR = "distributor", _("Distributor's warehouse")
     DEPOT = "depot", _("Brand depot")
+    QUARANTINE = "quarantine", _("Quarantine (damaged stock)")
+
+
+# Kinds whose stock is sold to outlets: orders are placed on, and allocated from, these only.
+SELLING_WAREHOUSE_KINDS = (WarehouseKind.DISTRIBUTOR,)

@@ -108,11 +108,14 @@ class DistributorContact(ScopedModel):
 
 
 class Warehouse(ScopedModel):
-    """A store of goods: a distributor's warehouse, or a depot of the brand's own that ships
-    primary orders. Stock is held per warehouse (the inventory issue).
+    """A store of goods: a distributor's warehouse, a depot of the brand's own that ships
+    primary orders, or a distributor's quarantine, where damaged stock waits for inspection or a
+    claim and from which nothing is ever sold. Stock is held per warehouse (the inventory issue).
 
-    Invariant (database check): a depot has no distributor and every other warehouse has one.
-    Depots are seen only by the scopes that see everything (administrators, brand managers).
+    Invariants (database checks): a depot has no distributor and every other warehouse has one; a
+    distributor has at most one quarantine (``partners.services.quarantine_for`` makes it).
+    Depots are seen only by the scopes that see everything (administrators, brand managers); a
+    quarantine by the scopes that see its distributor.
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=WarehouseKind.choices, default=WarehouseKind.DISTRIBUTOR)
@@ -139,6 +142,9 @@ class Warehouse(ScopedModel):
                 | (~Q(kind=WarehouseKind.DEPOT) & Q(distributor__isnull=False)),
                 name="warehouse_depot_has_no_distributor",
             ),
+            models.UniqueConstraint(
+                fields=["distributor"], condition=Q(kind=WarehouseKind.QUARANTINE), name="one_quarantine_per_distributor"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +153,10 @@ class Warehouse(ScopedModel):
     @property
     def is_depot(self) -> bool:
         return self.kind == WarehouseKind.DEPOT
+
+    @property
+    def is_quarantine(self) -> bool:
+        return self.kind == WarehouseKind.QUARANTINE
 
     @classmethod
     def scope_q(cls, scope) -> Q:

@@ -96,7 +96,7 @@ class DistributorFilter(Schema):
 
 class WarehouseOut(Schema):
     id: int
-    kind: str = Field(..., description="distributor (a distributor's warehouse) or depot (the brand's own; no distributor)")
+    kind: str = Field(..., description="distributor (a distributor's warehouse), depot (the brand's own; no distributor) or quarantine (a distributor's damaged stock; never sold from)")
     distributor_id: int | None
     code: str
     name: str

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from distra.geography import selectors as geography
-from distra.partners.choices import Channel, OutletClass, OutletStatus
+from distra.partners.choices import SELLING_WAREHOUSE_KINDS, Channel, OutletClass, OutletStatus
 from distra.partners.models import Distributor, DistributorTerritory, Outlet, Warehouse
 
 
@@ -28,8 +28,12 @@ def distributor_list(*, user, status: str | None = None, territory_id: int | Non
     return qs
 
 
-def warehouse_list(*, user, distributor_id: int | None = None, search: str = "") -> QuerySet[Warehouse]:
+def warehouse_list(*, user, distributor_id: int | None = None, search: str = "", selling: bool = False) -> QuerySet[Warehouse]:
+    """Warehouses in ``user``'s scope; with ``selling``, only those orders may be placed on (not a
+    depot, not a quarantine)."""
     qs = Warehouse.objects.for_user(user).select_related("distributor")
+    if selling:
+        qs = qs.filter(kind__in=SELLING_WAREHOUSE_KINDS)
     if distributor_id is not None:
         qs = qs.filter(distributor_id=distributor_id)
     if search:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from distra.core.errors import Conflict, FieldProblem, ValidationFailed
@@ -20,7 +20,7 @@ from distra.core.services import apply_changes, save_validated
 from distra.core.validators import normalize_phone, normalize_tax_id
 from distra.geography.choices import GeoKind
 from distra.geography.models import GeoNode
-from distra.partners.choices import DISTRIBUTOR_TRANSITIONS
+from distra.partners.choices import DISTRIBUTOR_TRANSITIONS, WarehouseKind
 from distra.partners.models import (
     Distributor,
     DistributorContact,
@@ -166,6 +166,37 @@ def warehouse_update(*, by, warehouse: Warehouse, **changes: Any) -> Warehouse:
     require_in_scope(by, warehouse)
     apply_changes(warehouse, changes, WAREHOUSE_FIELDS)
     return save_validated(warehouse)
+
+
+def _quarantine_codes(distributor: Distributor) -> list[str]:
+    """``Q-<distributor code>``, or ``Q-<distributor id>`` when that is too long or taken."""
+    codes = [f"Q-{distributor.code}"] if len(distributor.code) <= 30 else []
+    return codes + [f"Q-{distributor.pk}"]
+
+
+def quarantine_for(distributor: Distributor) -> Warehouse:
+    """The distributor's quarantine warehouse, created on first use: where damaged stock (damaged
+    customer returns, units damaged in transit) is kept apart from sellable stock. It is never
+    chosen for an order nor allocated from, and is seen by the scopes that see the distributor.
+    No acting user: called inside services that have checked their own permission and scope.
+    Concurrency-safe: one quarantine per distributor and unique codes are database constraints; a
+    racing twin's insert fails and its row is read instead."""
+    for code in _quarantine_codes(distributor):
+        existing = Warehouse.objects.filter(distributor=distributor, kind=WarehouseKind.QUARANTINE).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                return Warehouse.objects.create(
+                    kind=WarehouseKind.QUARANTINE, distributor=distributor, code=code,
+                    name=f"{distributor.code} quarantine",
+                )
+        except IntegrityError:  # a twin made the quarantine, or another warehouse has this code
+            continue
+    existing = Warehouse.objects.filter(distributor=distributor, kind=WarehouseKind.QUARANTINE).first()
+    if existing is None:
+        raise Conflict(f"No quarantine warehouse could be made for {distributor.code}.", code="quarantine_unavailable")
+    return existing
 
 
 def _validate_outlet(by, outlet: Outlet) -> None:

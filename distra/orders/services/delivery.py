@@ -7,8 +7,11 @@ A refused request (409 or 422) writes nothing.
 
 Stock: proof of delivery issues each allocation's delivered units from its reservation
 (``stock_issue_reserved``: a sale issue keyed ``issue:<reservation>``, so a retried post issues
-nothing twice) and releases the rest; returns are received back into the batches delivered
-(``stock_receive`` as return_saleable or return_damaged, keyed by return, line, batch and kind).
+nothing twice) and releases the rest; units damaged in transit are then moved to the
+distributor's quarantine warehouse (``partners.services.quarantine_for``) by a transfer received
+at once, keyed by order line and batch. Returns are received back into the batches delivered
+(``stock_receive`` as return_saleable into the order's warehouse, or return_damaged into the
+quarantine, keyed by return, line, batch and kind). Damaged stock is thus never sold again.
 Money: what was invoiced and not delivered, and what comes back, is repaid by a credit note from
 billing (``credit_note_issue`` of kind ``delivery_shortfall`` or ``return``).
 """
@@ -25,7 +28,13 @@ from distra.core.errors import Conflict, FieldProblem, ValidationFailed
 from distra.core.permissions import require_perm
 from distra.inventory.choices import MoveKind
 from distra.inventory.models import StockBalance
-from distra.inventory.services import stock_issue_reserved, stock_receive
+from distra.inventory.services import (
+    stock_issue_reserved,
+    stock_positions_lock,
+    stock_receive,
+    stock_transfer,
+    stock_transfer_receive,
+)
 from distra.orders.choices import (
     EventKind,
     OrderChannel,
@@ -41,6 +50,8 @@ from distra.orders.services.ordering import (
     move_to,
     record,
 )
+from distra.partners.models import Warehouse
+from distra.partners.services import quarantine_for
 
 MAX_VEHICLE, MAX_DRIVER, MAX_RECEIVED_BY, MAX_REASON = 50, 100, 100, 200
 RETURNABLE_STATUSES = frozenset({OrderStatus.DELIVERED, OrderStatus.PARTIALLY_DELIVERED})
@@ -191,8 +202,10 @@ def order_deliver(
     sets ``delivered`` on lines and allocations (units refused at the door are the line's
     ``returned``); the order becomes DELIVERED when every allocated unit was delivered, else
     PARTIALLY_DELIVERED; what was invoiced and not delivered is credited (credit note of kind
-    ``delivery_shortfall``). A second proof of delivery is a 409 ``transition_not_allowed``.
-    Locks the order row, then each balance row (in primary-key order) and its reservation."""
+    ``delivery_shortfall``). Units short for reason ``damaged`` are moved from the order's
+    warehouse to the distributor's quarantine (never available again). A second proof of
+    delivery is a 409 ``transition_not_allowed``. Locks the order row, then every balance row it
+    touches (the quarantine's too) in primary-key order, then each reservation."""
     require_perm(by, "orders.deliver_order")
     order = lock_order(get_order(by, order.pk))
     _require_status(order, OrderStatus.DISPATCHED, target=OrderStatus.DELIVERED)
@@ -212,7 +225,13 @@ def order_deliver(
         line.shortfall_reason = item.reason if short else ""
         line.returned = short if item.reason == ShortfallReason.REFUSED else 0
         shares += [(line, allocation, take) for allocation, take in fefo_split(allocations[line.pk], item.delivered)]
+    damaged = [(line, allocation, allocation.quantity - take) for line, allocation, take in shares
+               if line.shortfall_reason == ShortfallReason.DAMAGED and allocation.quantity > take]
+    quarantine = quarantine_for(order.distributor) if damaged else None
+    stock_positions_lock(positions=[(a.reservation.warehouse_id, a.reservation.sku_id, a.reservation.batch_id) for _, a, _ in shares]
+                         + [(quarantine.pk, a.reservation.sku_id, a.reservation.batch_id) for _, a, _ in damaged])
     _issue(by=by, order=order, shares=shares)
+    _quarantine(by=by, order=order, quarantine=quarantine, damaged=damaged)
     OrderLine.objects.bulk_update(order_lines, ["delivered", "shortfall_reason", "returned"])
     short = {line.pk: line.allocated - line.delivered for line in order_lines if line.allocated > line.delivered}
     credit = _credit(by=by, order=order, quantities=short, reason="Not delivered", kind="delivery_shortfall") if short else None
@@ -232,6 +251,17 @@ def _issue(*, by, order: Order, shares: list[tuple[OrderLine, OrderAllocation, i
                              source_id=str(order.pk), source_line=line.line_no)
         allocation.delivered = take
     OrderAllocation.objects.bulk_update([a for _, a, _ in shares], ["delivered"])
+
+
+def _quarantine(*, by, order: Order, quarantine: Warehouse | None, damaged: list[tuple[OrderLine, OrderAllocation, int]]) -> None:
+    """Move units damaged in transit (released back to the order's warehouse by ``_issue``) to the
+    quarantine: a transfer out keyed ``order:<order>:<line no>:<batch>:damaged`` and its receipt
+    at once, so the ledger shows where they went and a retry posts nothing twice."""
+    for line, allocation, units in damaged:
+        transfer = stock_transfer(by=by, from_warehouse=order.warehouse, to_warehouse=quarantine, sku=line.sku,
+                                  batch=allocation.batch, quantity=units, note=f"{order.number}: damaged in transit",
+                                  source_key=f"order:{order.pk}:{line.line_no}:{allocation.batch_id}:damaged")
+        stock_transfer_receive(by=by, transfer=transfer)
 
 
 def in_lock_order(items: list, position_of) -> list:
@@ -341,11 +371,11 @@ def order_return(
 ):
     """Take back delivered units from the outlet: per line at most what was delivered less what
     came back before (422 ``more_than_delivered``). Each (line, batch, condition) is received back
-    into the order's warehouse as return_saleable (available again) or return_damaged, and the
-    returned value is credited (credit note of kind ``return``). Returns the credit note, with
+    as return_saleable into the order's warehouse (available again) or as return_damaged into the
+    distributor's quarantine warehouse (never sold again), and the returned value is credited (credit note of kind ``return``). Returns the credit note, with
     ``credit_note.order_return`` set. With an ``idempotency_key``, a retry by the same user
     answers the first return's credit note and writes nothing. Locks the order row, then the
-    balance of each batch returned into."""
+    balance of each batch returned into, in primary-key order."""
     require_perm(by, "orders.deliver_order")
     order = lock_order(get_order(by, order.pk))
     if idempotency_key:
@@ -382,17 +412,15 @@ def order_return(
 
 
 def _receive_returns(*, by, order: Order, ret: OrderReturn, rows: list[OrderReturnLine]) -> None:
+    """Saleable units back into the order's warehouse, damaged ones into the quarantine."""
     kinds = {ReturnCondition.SALEABLE: MoveKind.RETURN_SALEABLE, ReturnCondition.DAMAGED: MoveKind.RETURN_DAMAGED}
-    for row in in_lock_order(rows, lambda r: _Position(order.warehouse_id, r.line.sku_id, r.batch_id)):
-        stock_receive(by=by, warehouse=order.warehouse, sku=row.line.sku, batch=row.batch, quantity=row.quantity,
+    damaged = any(row.condition == ReturnCondition.DAMAGED for row in rows)
+    warehouses = {ReturnCondition.SALEABLE: order.warehouse,
+                  ReturnCondition.DAMAGED: quarantine_for(order.distributor) if damaged else None}
+    stock_positions_lock(positions=[(warehouses[r.condition].pk, r.line.sku_id, r.batch_id) for r in rows])
+    for row in rows:
+        stock_receive(by=by, warehouse=warehouses[row.condition], sku=row.line.sku, batch=row.batch, quantity=row.quantity,
                       kind=kinds[row.condition], source_type="order_return", source_id=str(ret.pk), source_line=row.line.line_no)
-
-
-@dataclass(frozen=True)
-class _Position:
-    warehouse_id: int
-    sku_id: int
-    batch_id: int
 
 
 def _replayed(ret: OrderReturn):

@@ -29,7 +29,7 @@ from distra.orders.choices import (
 )
 from distra.orders.domain import ApprovalRules, approval_reasons, line_amounts, order_totals
 from distra.orders.models import Order, OrderEvent, OrderLine, OrderPolicy
-from distra.partners.choices import DistributorStatus, OutletStatus
+from distra.partners.choices import SELLING_WAREHOUSE_KINDS, DistributorStatus, OutletStatus
 from distra.partners.models import Outlet, Warehouse
 
 MAX_LINES = 200
@@ -120,15 +120,15 @@ def _check_outlet(by, outlet: Outlet) -> Outlet:
 
 def _choose_warehouse(by, outlet: Outlet, warehouse: Warehouse | None) -> Warehouse:
     if warehouse is None:
-        warehouse = outlet.distributor.warehouses.filter(is_active=True).order_by("pk").first()
+        warehouse = outlet.distributor.warehouses.filter(is_active=True, kind__in=SELLING_WAREHOUSE_KINDS).order_by("pk").first()
         if warehouse is None:
             raise ValidationFailed({"warehouse": [FieldProblem("no_warehouse", "The distributor has no active warehouse.")]})
         return warehouse
     if not Warehouse.objects.for_user(by).filter(pk=warehouse.pk).exists():
         raise NotFound(f"No warehouse with id {warehouse.pk}.")
-    if warehouse.distributor_id != outlet.distributor_id or not warehouse.is_active:
+    if warehouse.distributor_id != outlet.distributor_id or not warehouse.is_active or warehouse.kind not in SELLING_WAREHOUSE_KINDS:
         raise ValidationFailed({"warehouse": [FieldProblem(
-            "warehouse_not_of_distributor", f"Warehouse {warehouse.code} is not an active warehouse of the outlet's distributor.")]})
+            "warehouse_not_of_distributor", f"Warehouse {warehouse.code} is not an active selling warehouse of the outlet's distributor.")]})
     return warehouse
 
 

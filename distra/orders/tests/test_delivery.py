@@ -41,10 +41,12 @@ def by_sku(order):
     return {line.sku.code: line for line in order.lines.select_related("sku")}
 
 
-def balances(stocked):
-    """(on hand, reserved) per batch number."""
-    return {name: tuple(StockBalance.objects.filter(batch=batch).values_list("on_hand", "reserved").get())
+def balances(stocked, kind="distributor"):
+    """(on hand, reserved) per batch number at the selling warehouse (or, with ``kind=
+    "quarantine"``, at the quarantine; batches with no row there are left out)."""
+    rows = {name: StockBalance.objects.filter(batch=batch, warehouse__kind=kind).values_list("on_hand", "reserved").first()
             for name, batch in stocked.items()}
+    return {name: tuple(row) for name, row in rows.items() if row is not None}
 
 
 def snapshot(order):
@@ -257,14 +259,15 @@ def test_a_saleable_return_goes_back_to_the_latest_expiry_batch_first_and_is_cre
     assert order.status == "delivered"
 
 
-def test_a_damaged_return_is_received_as_damaged_into_the_named_batch(org, stocked, sku2):
+def test_a_damaged_return_is_received_as_damaged_into_the_named_batch_in_quarantine(org, stocked, sku2):
     order = delivered_order(org, stocked, sku2)
     sku1 = by_sku(order)["SKU-1"]
     services.order_return(by=org.users["dist_one"], order=order, reason="Crushed",
                           lines=[ReturnedLine(line_id=sku1.pk, quantity=3, condition="damaged", batch_id=stocked["S1-SOON"].pk)])
     move = StockMove.objects.get(source_type="order_return")
-    assert (move.kind, move.batch.batch_number, move.quantity) == ("return_damaged", "S1-SOON", 3)
-    assert balances(stocked)["S1-SOON"] == (3, 0)
+    assert (move.kind, move.warehouse.code, move.batch.batch_number, move.quantity) == ("return_damaged", "Q-D-ONE", "S1-SOON", 3)
+    assert balances(stocked)["S1-SOON"] == (0, 0)
+    assert balances(stocked, "quarantine") == {"S1-SOON": (3, 0)}
 
 
 def test_returns_add_up_to_at_most_what_was_delivered(org, stocked, sku2):
@@ -281,7 +284,8 @@ def test_returns_add_up_to_at_most_what_was_delivered(org, stocked, sku2):
     assert snapshot(order) == before
     services.order_return(by=org.users["dist_one"], order=order, reason="r",
                           lines=[ReturnedLine(line_id=sku2_line.pk, quantity=4, condition="damaged")])
-    assert balances(stocked)["S2-A"] == (30, 0)
+    assert balances(stocked)["S2-A"] == (26, 0)
+    assert balances(stocked, "quarantine") == {"S2-A": (4, 0)}
 
 
 def test_a_partly_delivered_line_returns_only_what_was_delivered(org, stocked, sku2):
