@@ -147,7 +147,7 @@ def _retotal(order: PurchaseOrder) -> None:
 def _ordering_warehouse(by, warehouse: Warehouse) -> Warehouse:
     if not Warehouse.objects.for_user(by).filter(pk=warehouse.pk).exists():
         raise ValidationFailed({"warehouse_id": [FieldProblem("not_found", f"No warehouse with id {warehouse.pk} in your scope.")]})
-    if warehouse.kind == WarehouseKind.DEPOT or not warehouse.is_active:
+    if warehouse.kind != WarehouseKind.DISTRIBUTOR or not warehouse.is_active:
         raise ValidationFailed({"warehouse_id": [FieldProblem("not_orderable", "Orders are delivered to an active distributor's warehouse.")]})
     return warehouse
 
