@@ -10,7 +10,7 @@ proof of delivery and returns keep every invariant of stock and orders:
 """
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -45,11 +45,6 @@ pytestmark = pytest.mark.django_db
 # Refusals a random history may meet; anything else is a bug.
 EXPECTED = {"insufficient_stock", "transition_not_allowed", "order_not_delivered", "more_than_delivered", "validation_error",
             "nothing_to_return", "order_not_invoiceable"}
-# Known bug (reported): SQLite stores decimals as REAL, so the money check constraints (total =
-# net + tax) fail whenever the float sum is inexact, e.g. 19 x SKU-2: 418.00 + 50.16. On SQLite
-# such a step is refused by the database (and rolled back); see test_api_orders for the
-# regression test. PostgreSQL (exact numeric) never takes this path.
-SQLITE_MONEY_CHECKS = ("order_total_is_net_plus_tax", "order_line_total", "order_line_net")
 
 
 def orders_machine(org, sku2):
@@ -77,9 +72,6 @@ def orders_machine(org, sku2):
                     return call()
             except DomainError as exc:
                 if exc.code not in EXPECTED:
-                    raise
-            except IntegrityError as exc:
-                if connection.vendor != "sqlite" or not any(name in str(exc) for name in SQLITE_MONEY_CHECKS):
                     raise
             return None
 
