@@ -157,9 +157,14 @@ def backorders_fill(*, by, warehouse_id: int, sku_ids: list[int] | None = None, 
         waiting = waiting.filter(lines__sku_id__in=sku_ids).distinct()
     filled = []
     for order in waiting.order_by("submitted_at", "id")[:limit]:
-        with transaction.atomic():
-            allocated = order_allocate(by=by, order=order, channel=OrderChannel.SYSTEM)
-            if allocated.status == OrderStatus.ALLOCATED:
-                record(allocated, by=by, channel=OrderChannel.SYSTEM, kind=EventKind.BACKORDER_FILLED)
-                filled.append(allocated.pk)
+        try:
+            with transaction.atomic():
+                allocated = order_allocate(by=by, order=order, channel=OrderChannel.SYSTEM)
+                if allocated.status == OrderStatus.ALLOCATED:
+                    record(allocated, by=by, channel=OrderChannel.SYSTEM, kind=EventKind.BACKORDER_FILLED)
+                    filled.append(allocated.pk)
+        except InsufficientStock:
+            # Nothing for this one (its distributor now cancels shortfalls): it keeps waiting, the
+            # next back-orders may still get stock.
+            continue
     return filled

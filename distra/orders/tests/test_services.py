@@ -201,3 +201,14 @@ def test_every_change_has_an_event_with_user_and_channel(org, stocked):
     assert events[0] == ("created", "dist_one", "api")
     assert ("status", None, "system") in events  # the automatic approval
     assert events[-1] == ("status", "dist_one", "api")
+
+
+def test_a_backorder_that_cannot_be_filled_does_not_stop_the_next(org, sku2):
+    waiting_for_sku2 = create(org, lines=[LineIn(sku=sku2, quantity=5)], submit=True)
+    waiting_for_sku1 = create(org, lines=lines(org, q1=5), submit=True, outlet="O-DEL1-B")
+    OrderPolicy.objects.create(distributor=org.distributors["D-ONE"], shortfall_policy="cancel")
+    receive(org, org.warehouses["D-ONE"], make_batch(org, org.skus["SKU-1"], "NEW", expires_in_days=100), 20)
+    filled = services.backorders_fill(by=org.users["dist_one"], warehouse_id=org.warehouses["D-ONE"].pk)
+    assert filled == [waiting_for_sku1.pk]
+    waiting_for_sku2.refresh_from_db()
+    assert (waiting_for_sku2.status, waiting_for_sku2.awaiting_stock) == ("approved", True)

@@ -219,6 +219,10 @@ def grn_post(
     for sl, q in quantities:
         _post_grn_line(by, receipt, sl, q, order)
     Shipment.objects.filter(pk=shipment.pk).update(status=ShipmentStatus.RECEIVED, updated_at=timezone.now())
+    # Stock arrived: secondary back-orders waiting at this warehouse may now be filled.
+    from distra.orders.tasks import enqueue_backorder_fill
+
+    enqueue_backorder_fill(order.warehouse_id, [sl.batch.sku_id for sl, q in quantities if q.good or q.excess])
     record_step(order, by=by, action=POAction.RECEIVED, to_status=progress_status(order), channel=channel,
             note=f"{receipt.number}{' (discrepancy)' if receipt.has_discrepancy else ''}")
     receipt.replayed = False

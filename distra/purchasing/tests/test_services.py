@@ -311,3 +311,20 @@ def test_depots_are_seen_only_by_the_brands_own_users(org, depot):
 
     seen = {name: set(depot_list(user=user).values_list("code", flat=True)) for name, user in org.users.items()}
     assert seen == {name: ({"DEPOT-N"} if name in ("admin", "brand") else set()) for name in org.users}
+
+
+def test_a_goods_receipt_enqueues_the_fill_of_secondary_back_orders_waiting_there(
+        org, shipped, monkeypatch, django_capture_on_commit_callbacks):
+    from types import SimpleNamespace
+
+    from distra.orders import services as order_services
+    from distra.orders import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks, "fill_backorders", SimpleNamespace(enqueue=lambda *args: calls.append(args)))
+    waiting = order_services.order_create(by=org.users["dist_one"], outlet=org.outlets["O-DEL1-A"], submit=True,
+                                          lines=[order_services.LineIn(sku=org.skus["SKU-1"], quantity=5)])
+    assert waiting.awaiting_stock
+    with django_capture_on_commit_callbacks(execute=True):
+        services.grn_post(by=org.users["dist_one"], shipment=shipped)
+    assert calls == [(org.warehouses["D-ONE"].pk, [org.skus["SKU-1"].pk])]
