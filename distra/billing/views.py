@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from distra.billing import pdf, selectors, services
 from distra.billing.api import pdf_response
@@ -20,7 +21,10 @@ from distra.web.forms import add_service_errors
 from distra.web.pages import cleaned_filters, sorted_page
 
 INVOICE_SORTS = {"date": "issued_on", "number": "sequence", "outlet": "outlet__code", "total": "total", "due": "due_on"}
-BUCKET_LABELS = {"current": "Not yet due", "1_30": "1–30 days", "31_60": "31–60 days", "61_90": "61–90 days", "over_90": "Over 90 days"}
+BUCKET_LABELS = {  # translated where shown
+    "current": gettext_noop("Not yet due"), "1_30": gettext_noop("1–30 days"), "31_60": gettext_noop("31–60 days"),
+    "61_90": gettext_noop("61–90 days"), "over_90": gettext_noop("Over 90 days"),
+}
 
 
 def invoice_list(request: HttpRequest) -> HttpResponse:
