@@ -20,12 +20,12 @@ import argparse
 import json
 import multiprocessing
 import os
-import resource
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +61,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=WORKERS, help=f"gunicorn worker processes (default {WORKERS})")
     parser.add_argument("--threads", type=int, default=THREADS, help=f"threads per worker (default {THREADS})")
+    parser.add_argument("--stock-for", type=int, default=EXPECTED_RATE, metavar="ORDERS_PER_S",
+                        help=f"size the stock for this rate (default {EXPECTED_RATE}): the scarce SKUs run out about half-way")
     parser.add_argument("--with-worker", action="store_true",
                         help="also run the task worker (distra serve --with-worker): stock alerts evaluated during the run")
     parser.add_argument("--in-process-seconds", type=float, default=8, help="per in-process measurement (0: skip it and the profile)")
@@ -82,21 +84,24 @@ def main() -> int:
             from bench import _orders_data as data
 
             started = time.perf_counter()
-            expected = int(EXPECTED_RATE * args.seconds)
+            expected = int(args.stock_for * args.seconds)
             plan = data.build(clients=args.clients, expected_orders=expected, seed=args.seed)
             print(f"built {len(plan['skus'])} SKUs, 300 outlets, 4 distributors and {args.clients} users with stock for "
                   f"{expected} orders in {time.perf_counter() - started:.1f} s", flush=True)
-            connections.close_all()  # the client processes are forked next
+            connections.close_all()  # no idle transaction of ours while the server runs
             port = free_port()
             server = start_server(env, port, var_dir / "server.log", workers=args.workers, threads=args.threads,
                                   with_worker=args.with_worker)
             wait_healthy(port, server)
             print(f"serving with gunicorn: {args.workers} workers x {args.threads} threads, DEBUG off, {args.database}, "
                   f"task worker {'running' if args.with_worker else 'not running (tasks wait in the queue)'}", flush=True)
-            warmup = drive(plan, port, args.clients, seconds=2, seed=args.seed + 1)
-            load_before, cpu_before = os.getloadavg()[0], cpu_snapshot(server)
-            records = drive(plan, port, args.clients, seconds=args.seconds, seed=args.seed)
-            cpu_used = cpu_delta(cpu_before, cpu_snapshot(server))
+            # Spawned, not forked: the clients inherit nothing of this process's Django state.
+            with ProcessPoolExecutor(args.clients, mp_context=multiprocessing.get_context("spawn")) as pool:
+                list(pool.map(time.sleep, [1.0] * args.clients))  # every client process up before the clock starts
+                warmup = drive(pool, plan, port, args.clients, seconds=2, seed=args.seed + 1)
+                load_before, cpu_before = os.getloadavg()[0], cpu_snapshot(server, pool)
+                records = drive(pool, plan, port, args.clients, seconds=args.seconds, seed=args.seed)
+                cpu_used = cpu_delta(cpu_before, cpu_snapshot(server, pool))
             print(f"load average (1 min) before the run {load_before:.1f}, after {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             stop_server(server)
             server = None
@@ -128,23 +133,22 @@ def setup_django(env: dict[str, str]) -> None:
     django.setup()
 
 
-def drive(plan: dict, port: int, clients: int, *, seconds: float, seed: int) -> list[dict]:
-    """``clients`` processes, each one client of the plan, ordering for ``seconds`` from the same
-    instant; returns every outcome."""
-    start_at = time.time() + 1.0
+def drive(pool: ProcessPoolExecutor, plan: dict, port: int, clients: int, *, seconds: float, seed: int) -> list[dict]:
+    """``clients`` processes of ``pool``, each one client of the plan, ordering for ``seconds``
+    from the same instant; returns every outcome."""
+    start_at = time.time() + 0.5
     specs = [{**plan["clients"][i % len(plan["clients"])], "skus": plan["skus"], "port": port, "seed": seed * 1000 + i,
               "start_at": start_at, "end_at": start_at + seconds} for i in range(clients)]
-    with multiprocessing.get_context("fork").Pool(clients) as pool:
-        per_client = pool.map(client_run, specs)
+    per_client = list(pool.map(client_run, specs))
     records = [r for outcomes in per_client for r in outcomes]
     for r in records:
         r["since_start"] = r["started"] - start_at
     return records
 
 
-def cpu_snapshot(server) -> dict[str, dict]:
+def cpu_snapshot(server, pool: ProcessPoolExecutor | None = None) -> dict[str, dict]:
     """CPU seconds so far of the server's processes, of this database's PostgreSQL backends (not
-    PostgreSQL's shared background writers) and of this process's finished children (the clients)."""
+    PostgreSQL's shared background writers) and of the client processes of ``pool``."""
     from django.db import connection
 
     backends: list[int] = []
@@ -152,9 +156,8 @@ def cpu_snapshot(server) -> dict[str, dict]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
             backends = [pid for (pid,) in cursor.fetchall()]
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"server": cpu_seconds(group_pids(server.pid)), "postgresql": cpu_seconds(backends),
-            "clients": {0: children.ru_utime + children.ru_stime}}
+    clients = list(pool._processes) if pool is not None else []
+    return {"server": cpu_seconds(group_pids(server.pid)), "postgresql": cpu_seconds(backends), "clients": cpu_seconds(clients)}
 
 
 def cpu_delta(before: dict, after: dict) -> dict[str, float]:
@@ -210,7 +213,7 @@ def report(figures: dict, check: dict, stock_clean, args) -> None:
 
 def in_process(data, plan: dict, args) -> None:
     """order_create without HTTP on the same data (a fresh round of stock first)."""
-    data.restock(plan, tag="R2", expected_orders=int(EXPECTED_RATE * args.in_process_seconds * 2))
+    data.restock(plan, tag="R2", expected_orders=int(args.stock_for * args.in_process_seconds * 2))
     for threads in (1, 4):
         result = data.in_process(plan, threads=threads, seconds=args.in_process_seconds)
         print(f"in process, {threads} thread(s): {result['orders_per_s']} orders/s ({result['orders']} orders, "
