@@ -4,7 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-PYTEST=(.venv/bin/pytest -p no:cacheprovider -q "$@")
+# Two workers: the suite is mostly CPU-bound and these machines have 2 cores.
+PYTEST=(.venv/bin/pytest -p no:cacheprovider -q -n "${DISTRA_TEST_WORKERS:-2}" "$@")
 export PYTHONDONTWRITEBYTECODE=1
 
 # Browser tests drive Debian's Chromium (no browser can be downloaded here).
