@@ -51,3 +51,15 @@ def retry_on_conflict(fn: Callable[[], T], *, attempts: int = 3, using: str = DE
             logger.info("retrying after %s (attempt %d)", type(exc.__cause__ or exc).__name__, attempt)
             time.sleep(random.uniform(0.005, 0.02) * attempt)  # noqa: S311  (jitter, not a secret)
     raise AssertionError("unreachable")
+
+
+def cache_related(instance, name: str, objects: list) -> None:
+    """Make ``instance.<name>.all()`` answer ``objects`` without a query, as prefetch_related
+    would have: for a service that has just written those rows and hands the instance on.
+    ``name`` is a reverse foreign-key accessor, whose prefetch cache key is the accessor name."""
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache.pop(name, None)
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    cache[name] = queryset

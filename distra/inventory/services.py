@@ -499,7 +499,7 @@ def stock_allocate(
             if not guarded.update(reserved=F("reserved") + quantity, updated_at=now):
                 raise InsufficientStock()  # cannot happen under the lock; refuse rather than over-reserve
             free[balance.pk] -= quantity
-            reservation = StockReservation(warehouse=warehouse, sku_id=request.sku_id, batch_id=batch_id, quantity=quantity,
+            reservation = StockReservation(warehouse=warehouse, sku_id=request.sku_id, batch=balance.batch, quantity=quantity,
                                            source_key=f"{request.key}:{batch_id}", user=by)
             new.append(reservation)
             result[request.key].append(reservation)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from distra.core.db import cache_related
 from distra.core.permissions import require_perm
 from distra.inventory.services import (
     AllocationRequest,
@@ -61,10 +62,12 @@ def allocate_locked(*, by, order: Order, channel: str, lines: list[OrderLine] | 
     allocations, shortfall = [], {}
     for line, request in zip(lines, requests, strict=True):
         line.allocated = sum(r.quantity for r in reserved[request.key])
-        allocations += [OrderAllocation(line=line, batch_id=r.batch_id, quantity=r.quantity, reservation=r) for r in reserved[request.key]]
+        allocations += [OrderAllocation(line=line, batch=r.batch, quantity=r.quantity, reservation=r) for r in reserved[request.key]]
         if line.allocated < line.quantity:
             shortfall[line.sku.code] = line.quantity - line.allocated
     OrderAllocation.objects.bulk_create(allocations)
+    for line in lines:
+        cache_related(line, "allocations", [a for a in allocations if a.line is line])
     policy = policy_for(order.distributor_id, order).shortfall_policy
     for line in lines:
         missing = line.quantity - line.allocated
@@ -77,6 +80,7 @@ def allocate_locked(*, by, order: Order, channel: str, lines: list[OrderLine] | 
            batches={line.sku.code: [[a.batch_id, a.quantity] for a in allocations if a.line is line] for line in lines})
     if shortfall:
         backorder = _backorder(by=by, order=order, lines=lines) if policy == ShortfallPolicy.BACKORDER else None
+        cache_related(order, "backorders", [backorder] if backorder else [])
         record(order, by=by, channel=channel, kind=EventKind.SHORTFALL, policy=policy, missing=shortfall,
                backorder=backorder.pk if backorder else None)
     if order.awaiting_stock:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from distra.catalog.models import SKU
+from distra.core.db import cache_related
 from distra.core.errors import Conflict, DomainError, FieldProblem, NotFound, ValidationFailed
 from distra.core.permissions import require_perm
 from distra.inventory.services import InvalidQuantity, base_quantity
@@ -139,7 +140,7 @@ def _discount(value) -> Decimal:
         pct = Decimal(-1)
     if not pct.is_finite() or not Decimal(0) <= pct <= Decimal(100) or pct != pct.quantize(Decimal("0.01")):
         raise ValueError
-    return pct
+    return pct.quantize(Decimal("0.01"))  # as the column stores it, so an answer from memory reads the same
 
 
 def _build_lines(order: Order, lines: list[LineIn]) -> list[OrderLine]:
@@ -232,6 +233,14 @@ def order_create(
         record(order, by=by, channel=channel, kind=EventKind.CREATED, to_status=OrderStatus.DRAFT)
         if submit:
             _submit(by=by, order=order, lines=built, channel=channel)
+    order.distributor = outlet.distributor
+    for line in built:
+        if "allocations" not in getattr(line, "_prefetched_objects_cache", {}):
+            cache_related(line, "allocations", [])
+    cache_related(order, "lines", built)
+    if "backorders" not in order._prefetched_objects_cache:
+        cache_related(order, "backorders", [])
+    order.details_in_memory = True  # lines, allocations, events and back-orders: what OrderOut shows
     order.replayed = False
     return order
 
@@ -255,6 +264,7 @@ class _building:
                 self.order.save(update_fields=[
                     "status", "awaiting_stock", "submitted_at", "approved_at", "allocated_at", "cancel_reason", "updated_at"])
             OrderEvent.objects.bulk_create(events)
+            cache_related(self.order, "events", events)
         return False
 
 
