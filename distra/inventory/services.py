@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -462,6 +462,22 @@ class AllocationRequest:
     key: str
 
 
+def _reserve_guarded(added: Mapping[int, int]) -> None:
+    """``reserved += n`` for each balance id → n in one UPDATE, each row guarded by
+    ``on_hand >= reserved + n``; refuses (nothing changed: the caller's transaction rolls back)
+    unless every row was updated. Under the caller's row locks it cannot fall short; the guard
+    keeps the rule in the statement itself."""
+    table = connection.ops.quote_name(StockBalance._meta.db_table)
+    rows = sorted(added.items())
+    values = ", ".join(["(%s, %s)"] * len(rows))
+    sql = (f"UPDATE {table} SET reserved = {table}.reserved + v.column2, updated_at = %s "  # noqa: S608 (no user text)
+           f"FROM (VALUES {values}) AS v WHERE {table}.id = v.column1 AND {table}.on_hand >= {table}.reserved + v.column2")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), *[x for row in rows for x in row]])
+        if cursor.rowcount != len(rows):
+            raise InsufficientStock()
+
+
 @transaction.atomic
 def stock_allocate(
     *, by, warehouse: Warehouse, requests: Sequence[AllocationRequest], earliest_expiry: date
@@ -486,7 +502,7 @@ def stock_allocate(
     by_sku: dict[int, list[StockBalance]] = {}
     for balance in locked:
         by_sku.setdefault(balance.sku_id, []).append(balance)
-    now, result, new = timezone.now(), {}, []
+    result, new, added = {}, [], {}
     for request in requests:
         if request.quantity <= 0:
             raise InvalidQuantity()
@@ -495,14 +511,14 @@ def stock_allocate(
         result[request.key] = []
         for batch_id, quantity in fefo_pick(candidates, request.quantity, earliest_expiry=earliest_expiry):
             balance = balances[batch_id]
-            guarded = StockBalance.objects.filter(pk=balance.pk, on_hand__gte=F("reserved") + quantity)
-            if not guarded.update(reserved=F("reserved") + quantity, updated_at=now):
-                raise InsufficientStock()  # cannot happen under the lock; refuse rather than over-reserve
             free[balance.pk] -= quantity
+            added[balance.pk] = added.get(balance.pk, 0) + quantity
             reservation = StockReservation(warehouse=warehouse, sku_id=request.sku_id, batch=balance.batch, quantity=quantity,
                                            source_key=f"{request.key}:{batch_id}", user=by)
             new.append(reservation)
             result[request.key].append(reservation)
-    StockReservation.objects.bulk_create(new)
+    if added:
+        _reserve_guarded(added)
+        StockReservation.objects.bulk_create(new)
     alerts_on_commit([(warehouse.pk, r.sku_id) for r in new])
     return result

@@ -212,3 +212,17 @@ def test_a_backorder_that_cannot_be_filled_does_not_stop_the_next(org, sku2):
     assert filled == [waiting_for_sku1.pk]
     waiting_for_sku2.refresh_from_db()
     assert (waiting_for_sku2.status, waiting_for_sku2.awaiting_stock) == ("approved", True)
+
+
+def test_the_one_statement_reservation_refuses_as_a_whole_when_a_row_would_go_over(org, stocked):
+    from django.db import transaction
+
+    from distra.inventory.services import InsufficientStock, _reserve_guarded
+
+    soon, late = (StockBalance.objects.get(batch=stocked[n]) for n in ("S1-SOON", "S1-LATE"))
+    with pytest.raises(InsufficientStock), transaction.atomic():
+        _reserve_guarded({soon.pk: 10, late.pk: 101})
+    assert (reserved(stocked["S1-SOON"]), reserved(stocked["S1-LATE"])) == (0, 0)
+    _reserve_guarded({soon.pk: 10, late.pk: 100})
+    assert (reserved(stocked["S1-SOON"]), reserved(stocked["S1-LATE"])) == (10, 100)
+    StockBalance.objects.filter(pk__in=[soon.pk, late.pk]).update(reserved=0)  # no reservation rows back them
