@@ -19,9 +19,24 @@ from distra.inventory.services import (
     stock_allocate,
     stock_release,
 )
-from distra.orders.choices import EventKind, OrderChannel, OrderStatus, ShortfallPolicy
+from distra.orders.choices import (
+    ORDER_TRANSITIONS,
+    EventKind,
+    OrderChannel,
+    OrderStatus,
+    ShortfallPolicy,
+)
+from distra.orders.domain import line_amounts
 from distra.orders.models import MinShelfLife, Order, OrderAllocation, OrderLine
-from distra.orders.services.ordering import get_order, lock_order, move_to, policy_for, record
+from distra.orders.services.ordering import (
+    TransitionNotAllowed,
+    get_order,
+    lock_order,
+    move_to,
+    policy_for,
+    record,
+    set_totals,
+)
 
 
 def earliest_expiry_for(channel: str):
@@ -48,9 +63,7 @@ def order_allocate(*, by, order: Order, channel: str = OrderChannel.WEB) -> Orde
 def allocate_locked(*, by, order: Order, channel: str, lines: list[OrderLine] | None = None) -> Order:
     """``order_allocate`` for an order this transaction has locked (or inserted), with its lines
     if the caller has them."""
-    if OrderStatus.ALLOCATED not in _allowed(order):
-        from distra.orders.services.ordering import TransitionNotAllowed
-
+    if OrderStatus.ALLOCATED not in ORDER_TRANSITIONS[order.status]:
         raise TransitionNotAllowed(order, OrderStatus.ALLOCATED)
     if lines is None:
         lines = list(order.lines.select_related("sku").order_by("line_no"))
@@ -91,12 +104,6 @@ def allocate_locked(*, by, order: Order, channel: str, lines: list[OrderLine] | 
     return order
 
 
-def _allowed(order: Order):
-    from distra.orders.choices import ORDER_TRANSITIONS
-
-    return ORDER_TRANSITIONS[order.status]
-
-
 def _nothing_allocated(*, by, order: Order, channel: str) -> Order:
     if policy_for(order.distributor_id, order).shortfall_policy == ShortfallPolicy.CANCEL:
         raise InsufficientStock(f"None of order {order.number} can be allocated from warehouse {order.warehouse.code}.")
@@ -112,8 +119,6 @@ def _nothing_allocated(*, by, order: Order, channel: str) -> Order:
 def _backorder(*, by, order: Order, lines: list[OrderLine]) -> Order:
     """A new approved order for the back-ordered quantities, waiting for stock (filled by
     ``backorders_fill``, oldest first)."""
-    from distra.orders.domain import line_amounts, order_totals
-
     now = timezone.now()
     backorder = Order(outlet=order.outlet, distributor=order.distributor, warehouse=order.warehouse, channel=OrderChannel.SYSTEM,
                       created_by=order.created_by, backorder_of=order, status=OrderStatus.APPROVED, awaiting_stock=True,
@@ -126,9 +131,7 @@ def _backorder(*, by, order: Order, lines: list[OrderLine]) -> Order:
             new_lines.append(OrderLine(order=backorder, line_no=len(new_lines) + 1, sku=line.sku, quantity=line.backordered,
                                        unit_price=line.unit_price, discount_pct=line.discount_pct, tax_rate=line.tax_rate,
                                        **amounts.__dict__))
-    for name, value in order_totals(line_amounts(quantity=li.quantity, unit_price=li.unit_price, discount_pct=li.discount_pct,
-                                                 tax_rate=li.tax_rate) for li in new_lines).__dict__.items():
-        setattr(backorder, name, value)
+    set_totals(backorder, new_lines)
     backorder.save()
     OrderLine.objects.bulk_create(new_lines)
     record(backorder, by=by, channel=OrderChannel.SYSTEM, kind=EventKind.CREATED, to_status=OrderStatus.APPROVED,

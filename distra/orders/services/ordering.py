@@ -28,7 +28,13 @@ from distra.orders.choices import (
     OrderChannel,
     OrderStatus,
 )
-from distra.orders.domain import ApprovalRules, approval_reasons, line_amounts, order_totals
+from distra.orders.domain import (
+    ApprovalRules,
+    LineAmounts,
+    approval_reasons,
+    line_amounts,
+    order_totals,
+)
 from distra.orders.models import Order, OrderEvent, OrderLine, OrderPolicy
 from distra.partners.choices import SELLING_WAREHOUSE_KINDS, DistributorStatus, OutletStatus
 from distra.partners.models import Outlet, Warehouse
@@ -181,9 +187,10 @@ def _build_lines(order: Order, lines: list[LineIn]) -> list[OrderLine]:
     return built
 
 
-def _set_totals(order: Order, lines: list[OrderLine]) -> None:
-    totals = order_totals(line_amounts(quantity=line.quantity, unit_price=line.unit_price, discount_pct=line.discount_pct,
-                                       tax_rate=line.tax_rate) for line in lines)
+def set_totals(order: Order, lines: list[OrderLine]) -> None:
+    """The order's totals: the sums of its lines' rounded amounts (as the lines hold them)."""
+    totals = order_totals(LineAmounts(gross=line.gross, discount=line.discount, net=line.net, tax=line.tax, total=line.total)
+                          for line in lines)
     for name, value in totals.__dict__.items():
         setattr(order, name, value)
 
@@ -219,7 +226,7 @@ def order_create(
     order = Order(outlet=outlet, distributor_id=outlet.distributor_id, warehouse=warehouse, channel=channel, created_by=by,
                   idempotency_key=idempotency_key, request_hash=fingerprint, note=note, requested_on=requested_on)
     built = _build_lines(order, lines)
-    _set_totals(order, built)
+    set_totals(order, built)
     try:
         with transaction.atomic():
             order.save()
@@ -292,7 +299,7 @@ def order_lines_replace(*, by, order: Order, lines: list[LineIn], channel: str =
     built = _build_lines(order, lines)
     order.lines.all().delete()
     OrderLine.objects.bulk_create(built)
-    _set_totals(order, built)
+    set_totals(order, built)
     order.save(update_fields=["gross", "discount", "net", "tax", "total", "updated_at"])
     record(order, by=by, channel=channel, kind=EventKind.LINES_EDITED,
            before=before, after=[(line.sku.code, line.quantity) for line in built])
