@@ -21,5 +21,8 @@ urlpatterns = [
     path("", include("distra.orders.urls")),
     path("", include("distra.billing.urls")),
     path("", include("distra.purchasing.urls")),
+    path("", include("distra.pricing.urls")),
+    path("", include("distra.forecasting.urls")),
+    path("", include("distra.replenishment.urls")),
 ]
 # Uploaded files (import files) are private: they are never served, in DEBUG or not.

@@ -1,0 +1,3 @@
+"""The forecasting pages, each behind ``signed_in`` like every page of the site."""
+
+urlpatterns: list = []
