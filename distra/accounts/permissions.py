@@ -43,6 +43,10 @@ TAKE_ORDERS = {"view", "add", "change", "cancel"}
 # (and cancels an invoiced order's invoice), "add" on a payment records collections.
 BILLING_VIEW = {"billing.invoice": VIEW, "billing.creditnote": VIEW, "billing.payment": VIEW}
 BILLING_KEEP = {"billing.invoice": {"view", "add"}, "billing.creditnote": {"view", "add"}, "billing.payment": {"view", "add"}}
+# Pricing: the brand sets price lists and schemes ("add" creates drafts, "change" edits drafts,
+# activates, pauses and ends); every role sees them and may quote a basket ("view").
+PRICING_VIEW = {"pricing.pricelist": VIEW, "pricing.scheme": VIEW}
+PRICING_KEEP = {"pricing.pricelist": EDIT, "pricing.scheme": EDIT}
 
 ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
     # Administrators are superusers in Django's sense: everything, everywhere.
@@ -56,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "orders.orderpolicy": EDIT,
         "orders.minshelflife": EDIT,
         **BILLING_KEEP,
+        **PRICING_KEEP,
     },
     # Brand managers see all data; they maintain the catalog and nothing else.
     Role.BRAND_MANAGER: {
@@ -72,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "orders.order": {"view", "approve"},
         "orders.minshelflife": EDIT,
         **BILLING_VIEW,
+        **PRICING_KEEP,
     },
     # Area sales managers look after outlets in their area and see its distributors.
     Role.AREA_SALES_MANAGER: {
@@ -84,6 +90,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         **ORDERS_VIEW,
         "orders.order": TAKE_ORDERS | {"approve"},
         **BILLING_VIEW,
+        **PRICING_VIEW,
     },
     # Distributor users keep their own outlets, warehouses and contacts current.
     Role.DISTRIBUTOR: {
@@ -102,6 +109,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "orders.order": TAKE_ORDERS | {"approve", "dispatch", "deliver", "invoice"},
         "orders.orderpolicy": {"view", "change"},
         **BILLING_KEEP,
+        **PRICING_VIEW,
     },
     # Field reps onboard and update outlets on their beats.
     Role.FIELD_REP: {
@@ -117,6 +125,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         **ORDERS_VIEW,
         "orders.order": TAKE_ORDERS,
         **BILLING_VIEW,
+        **PRICING_VIEW,
     },
 }
 
