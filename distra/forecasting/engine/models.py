@@ -1,0 +1,117 @@
+"""The model set: statsforecast's local models and one mlforecast LightGBM model across series.
+
+statsforecast, mlforecast and LightGBM are imported inside the functions that use them, so that
+Django and the rest of the test suite never pay their import cost.
+
+Every member predicts, for series on the integer period index ``t``, the ``horizon`` periods after
+each series' last period; calendar features (weekday, month, week of year, festivals) come from the
+real dates through ``Grid`` (calendar.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .calendar import calendar_features
+
+# How much history the local models read: older periods cost time and rarely help.
+STAT_WINDOW = {"D": 3 * 365, "W": 4 * 52, "M": 10 * 12}
+# How much history the global model learns from, per series.
+GLOBAL_WINDOW = {"D": 3 * 365, "W": 3 * 52, "M": 10 * 12}
+
+
+@dataclass
+class Spec:
+    """What the members need to know about the job."""
+
+    freq: str
+    season: int
+    horizon: int
+    grid: object
+    exogenous: list[str] = field(default_factory=list)
+    holidays: pd.DataFrame | None = None
+    n_jobs: int = 1
+    use_global: bool = True
+
+
+def stat_models(spec: Spec) -> list:
+    """statsforecast models by frequency (aliases are the member names shown to users)."""
+    from statsforecast.models import (
+        IMAPA,
+        TSB,
+        AutoETS,
+        AutoTheta,
+        Naive,
+        SeasonalNaive,
+        SeasonalWindowAverage,
+        WindowAverage,
+    )
+
+    s, h = spec.season, spec.horizon
+    models = [SeasonalNaive(s, alias="seasonal_naive"), TSB(0.1, 0.1, alias="tsb"), IMAPA(alias="imapa")]
+    if spec.freq == "D":
+        models += [WindowAverage(28, alias="moving_average"), AutoETS(season_length=s, alias="auto_ets")]
+    elif spec.freq == "W":
+        # AutoETS drops seasons above 24: the 52-week season comes from the seasonal window
+        # average and the global model (week of year, lag 52).
+        models += [Naive(alias="naive"), WindowAverage(max(4, min(13, h)), alias="moving_average"),
+                   SeasonalWindowAverage(s, 2, alias="seasonal_average"), AutoETS(season_length=1, alias="auto_ets")]
+    else:
+        models += [Naive(alias="naive"), WindowAverage(6, alias="moving_average"),
+                   AutoETS(season_length=s, alias="auto_ets"), AutoTheta(season_length=s, alias="auto_theta")]
+    return models
+
+
+def predict_stats(train: pd.DataFrame, spec: Spec) -> pd.DataFrame:
+    """Forecasts of every local model: unique_id, t and one column per model alias."""
+    from statsforecast import StatsForecast
+    from statsforecast.models import Naive
+
+    last_t = int(train["t"].max())
+    recent = train.loc[train["t"] > last_t - STAT_WINDOW[spec.freq], ["unique_id", "t", "y"]]
+    sf = StatsForecast(models=stat_models(spec), freq=1, n_jobs=spec.n_jobs, fallback_model=Naive())
+    out = sf.forecast(df=recent.rename(columns={"t": "ds"}), h=spec.horizon)
+    return out.rename(columns={"ds": "t"}).reset_index(drop=True)
+
+
+def member_names(spec: Spec) -> list[str]:
+    return [m.alias for m in stat_models(spec)]
+
+
+def global_features(spec: Spec) -> tuple[list[int], dict]:
+    """Lags and rolling means of the global model, by frequency."""
+    from mlforecast.lag_transforms import RollingMean
+
+    if spec.freq == "D":
+        return [7, 14, 21, 28], {7: [RollingMean(7), RollingMean(28)], 28: [RollingMean(7), RollingMean(28), RollingMean(56)]}
+    if spec.freq == "W":
+        return [1, 2, 4, spec.season], {1: [RollingMean(4), RollingMean(13)]}
+    return [1, 2, 3, spec.season], {1: [RollingMean(3), RollingMean(6)]}
+
+
+def predict_global(train: pd.DataFrame, spec: Spec, future: pd.DataFrame | None) -> pd.DataFrame:
+    """One LightGBM model (tweedie loss, for counts with many zeros) across all series, predicting
+    recursively: unique_id, t, lgbm."""
+    from lightgbm import LGBMRegressor
+    from mlforecast import MLForecast
+
+    last_t = int(train["t"].max())
+    columns = ["unique_id", "t", "y", *spec.exogenous]
+    recent = train.loc[train["t"] > last_t - GLOBAL_WINDOW[spec.freq], columns]
+    horizon_t = np.arange(last_t + 1, last_t + 1 + spec.horizon)
+    cal = calendar_features(np.concatenate([recent["t"].unique(), horizon_t]), spec.grid, spec.holidays)
+    lags, transforms = global_features(spec)
+    model = LGBMRegressor(objective="tweedie", tweedie_variance_power=1.1, n_estimators=300, learning_rate=0.05,
+                          num_leaves=63, min_child_samples=40, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
+                          n_jobs=spec.n_jobs, verbose=-1, random_state=0)
+    fcst = MLForecast(models={"lgbm": model}, freq=1, lags=lags, lag_transforms=transforms, num_threads=1)
+    fcst.fit(recent.merge(cal, on="t").rename(columns={"t": "ds"}), static_features=[])
+    ids = recent["unique_id"].unique()
+    x = pd.DataFrame({"unique_id": np.repeat(ids, spec.horizon), "t": np.tile(horizon_t, len(ids))}).merge(cal, on="t")
+    if spec.exogenous:
+        x = x.merge(future[["unique_id", "t", *spec.exogenous]], on=["unique_id", "t"], how="left")
+    out = fcst.predict(spec.horizon, X_df=x.rename(columns={"t": "ds"}))
+    return out.rename(columns={"ds": "t"}).reset_index(drop=True)

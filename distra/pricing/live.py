@@ -1,0 +1,167 @@
+"""What the engine needs, read from the database in a few queries.
+
+The active price lists (with their items) and active schemes (with their targets) are cached per
+process with the ``PricingVersion`` token they were read at; each quote reads the token (one
+primary-key query) and reloads when it moved, so a change is seen by the very next quote. SKUs,
+the outlet's facts and budget balances are read per quote (one query each, the last two only when
+a live scheme needs them).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from distra.catalog.models import SKU
+from distra.pricing.choices import Lifecycle, SchemeKind, TargetKind
+from distra.pricing.domain import OutletFacts, PriceListFacts, SchemeFacts, SkuFacts, Slab
+from distra.pricing.models import (
+    PriceList,
+    PriceListItem,
+    PricingVersion,
+    Scheme,
+    SchemeBudgetSlot,
+    SchemeTarget,
+)
+
+_lock = threading.Lock()
+_cache: dict[str, object] = {"token": None, "facts": None}
+
+
+@dataclass(frozen=True)
+class LiveFacts:
+    price_lists: tuple[PriceListFacts, ...]
+    schemes: tuple[SchemeFacts, ...]
+    free_sku_ids: frozenset[int]
+    budgeted: frozenset[int]  # schemes with a budget
+    needs_history: bool  # a scheme looks at the outlet's previous orders or last quarter
+
+
+def current_token() -> str:
+    return PricingVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def live_facts() -> LiveFacts:
+    """The active price lists and schemes, from the per-process cache when it is current."""
+    token = current_token()
+    if _cache["token"] == token and _cache["facts"] is not None:
+        return _cache["facts"]
+    with _lock:
+        schemes = tuple(load_schemes())
+        facts = LiveFacts(tuple(load_price_lists()), schemes, frozenset(s.free_sku_id for s in schemes if s.free_sku_id),
+                          frozenset(load_budgeted_ids()),
+                          any(s.kind == SchemeKind.FIRST_ORDER or s.min_last_quarter_value is not None for s in schemes))
+        _cache.update(token=token, facts=facts)
+    return facts
+
+
+def load_price_lists(ids=None) -> list[PriceListFacts]:
+    qs = PriceList.objects.select_related("geography") if ids is not None else (
+        PriceList.objects.filter(status=Lifecycle.ACTIVE).select_related("geography"))
+    lists = list(qs.filter(pk__in=ids) if ids is not None else qs)
+    items: dict[int, dict[int, tuple[Decimal, Decimal]]] = {pl.pk: {} for pl in lists}
+    for pl_id, sku_id, selling, landing in PriceListItem.objects.filter(price_list__in=[pl.pk for pl in lists]).values_list(
+            "price_list_id", "sku_id", "selling_price", "landing_price"):
+        items[pl_id][sku_id] = (selling, landing)
+    return [price_list_facts(pl, items[pl.pk]) for pl in lists]
+
+
+def price_list_facts(pl: PriceList, items) -> PriceListFacts:
+    return PriceListFacts(pl.pk, pl.code, pl.priority, pl.valid_from, pl.valid_to, items,
+                          geo_path=pl.geography.path if pl.geography_id else "", channel=pl.channel,
+                          outlet_class=pl.outlet_class, distributor_id=pl.distributor_id, outlet_id=pl.outlet_id)
+
+
+def load_schemes(ids=None) -> list[SchemeFacts]:
+    qs = Scheme.objects.filter(pk__in=ids) if ids is not None else Scheme.objects.filter(status=Lifecycle.ACTIVE)
+    schemes = list(qs)
+    targets: dict[int, list[SchemeTarget]] = {s.pk: [] for s in schemes}
+    for t in SchemeTarget.objects.filter(scheme__in=[s.pk for s in schemes]).select_related("geography", "category"):
+        targets[t.scheme_id].append(t)
+    return [scheme_facts(s, targets[s.pk]) for s in schemes]
+
+
+def load_budgeted_ids() -> list[int]:
+    return list(Scheme.objects.filter(status=Lifecycle.ACTIVE, budgets__isnull=False).values_list("pk", flat=True).distinct())
+
+
+def _slabs(rows) -> tuple[Slab, ...]:
+    return tuple(Slab(Decimal(str(r["min"])), Decimal(str(r["max"])) if r.get("max") not in (None, "") else None,
+                      Decimal(str(r["percent"]))) for r in rows or ())
+
+
+def scheme_facts(s: Scheme, targets: list[SchemeTarget]) -> SchemeFacts:
+    """The engine's view of a scheme and its target rows."""
+    def of(kind, attr):
+        return [getattr(t, attr) for t in targets if t.kind == kind]
+
+    return SchemeFacts(
+        id=s.pk, code=s.code, name=s.name, kind=s.kind, valid_from=s.valid_from, valid_to=s.valid_to, priority=s.priority,
+        stacking=s.stacking, funding_share=s.funding_share_pct, percent=s.percent, amount=s.amount, per=s.per,
+        slabs=_slabs(s.slabs), buy=s.buy_quantity, free=s.free_quantity, free_sku_id=s.free_sku_id, max_free=s.max_free_per_order,
+        combo=tuple((int(c["sku_id"]), int(c["quantity"])) for c in s.combo_items or ()),
+        min_last_quarter_value=s.min_last_quarter_value, budget_basis=s.budget_basis,
+        geo_paths=tuple(t.geography.path for t in targets if t.kind == TargetKind.GEOGRAPHY),
+        channels=frozenset(of(TargetKind.CHANNEL, "value")), classes=frozenset(of(TargetKind.OUTLET_CLASS, "value")),
+        distributor_ids=frozenset(of(TargetKind.DISTRIBUTOR, "distributor_id")), outlet_ids=frozenset(of(TargetKind.OUTLET, "outlet_id")),
+        sku_ids=frozenset(of(TargetKind.SKU, "sku_id")), category_paths=tuple(t.category.path for t in targets if t.kind == TargetKind.CATEGORY),
+        brand_ids=frozenset(of(TargetKind.BRAND, "brand_id")),
+    )
+
+
+def sku_facts(ids) -> dict[int, SkuFacts]:
+    rows = SKU.objects.filter(pk__in=list(ids)).values_list(
+        "pk", "code", "brand_id", "category__path", "units_per_case", "tax_rate", "mrp", "base_price", "is_active")
+    return {row[0]: SkuFacts(*row) for row in rows}
+
+
+def sku_fact(sku: SKU, category_path: str = "") -> SkuFacts:
+    return SkuFacts(sku.pk, sku.code, sku.brand_id, category_path, sku.units_per_case, sku.tax_rate, sku.mrp, sku.base_price, sku.is_active)
+
+
+def previous_quarter(on: date) -> tuple[date, date]:
+    """The first and last day of the calendar quarter before the one ``on`` falls in."""
+    first_this = date(on.year, 3 * ((on.month - 1) // 3) + 1, 1)
+    last_prev = first_this - timedelta(days=1)
+    return date(last_prev.year, 3 * ((last_prev.month - 1) // 3) + 1, 1), last_prev
+
+
+def outlet_facts(outlet, on: date, *, history: bool) -> OutletFacts:
+    """The outlet's facts in one query; with ``history``, also its earlier orders (cancelled and
+    rejected ones do not count) and what it bought in the previous calendar quarter."""
+    from distra.orders.choices import OrderStatus
+    from distra.orders.models import Order
+    from distra.partners.models import Outlet
+
+    qs = Outlet.objects.filter(pk=outlet.pk)
+    fields = ["pk", "distributor_id", "territory__path", "channel", "outlet_class"]
+    if not history:
+        row = qs.values_list(*fields).get()
+        return OutletFacts(*row)
+    start, end = previous_quarter(on)
+    orders = Order.objects.filter(outlet=OuterRef("pk")).exclude(status__in=(OrderStatus.CANCELLED, OrderStatus.REJECTED)).order_by()
+    money = DecimalField(max_digits=16, decimal_places=2)
+    count = orders.values("outlet").annotate(n=Count("pk")).values("n")
+    bought = (orders.filter(created_at__date__gte=start, created_at__date__lte=end)
+              .values("outlet").annotate(v=Sum("total")).values("v"))
+    row = qs.annotate(previous=Coalesce(Subquery(count), 0), last_quarter=Coalesce(Subquery(bought, output_field=money), Value(Decimal(0)),
+                                                                                  output_field=money)).values_list(*fields, "previous", "last_quarter").get()
+    return OutletFacts(*row[:5], previous_orders=row[5], last_quarter_value=Decimal(row[6]))
+
+
+def budget_left(scheme_ids, distributor_id: int | None) -> dict[int, Decimal]:
+    """Per scheme, what is left of its overall budget and of the distributor's, whichever is less
+    (one query). A scheme without a budget is absent."""
+    rows = (SchemeBudgetSlot.objects.filter(budget__scheme__in=list(scheme_ids))
+            .filter(Q(budget__distributor__isnull=True) | Q(budget__distributor_id=distributor_id))
+            .values("budget__scheme_id", "budget_id").annotate(left=Sum("remaining")).order_by())
+    left: dict[int, Decimal] = {}
+    for row in rows:
+        scheme_id = row["budget__scheme_id"]
+        left[scheme_id] = min(left.get(scheme_id, row["left"]), row["left"])
+    return left

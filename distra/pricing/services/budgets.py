@@ -1,0 +1,108 @@
+"""Scheme budgets: consumed when an order is allocated, released when it is cancelled or
+returned, exact under concurrent orders.
+
+A budget's remaining amount is split over slot rows (``SchemeBudgetSlot``). An order takes what it
+needs from one slot with a guarded ``UPDATE … SET remaining = remaining - x WHERE remaining >= x``,
+starting at a random slot and trying the others in turn, so concurrent orders rarely touch the
+same row and none waits on one hot row. When no single slot holds enough, it locks all the
+budget's slots (in slot order) and takes across them; when even their sum is short, the budget is
+exhausted. Budgets are taken in id order, so two orders never wait on each other in a cycle.
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from distra.core.errors import Conflict
+from distra.pricing.domain import PricedBasket
+from distra.pricing.models import SchemeBenefit, SchemeBudget, SchemeBudgetSlot, SchemeBudgetUse
+
+
+class SchemeBudgetExhausted(Conflict):
+    """Raised by ``scheme_budgets_consume`` (nothing taken): price the order again without
+    ``scheme_ids`` (``price_order_lines(..., exclude_scheme_ids=...)``) and consume again."""
+
+    def __init__(self, scheme_ids: list[int]):
+        super().__init__("A scheme's budget ran out while this order was being placed; price it again.", code="scheme_budget_exhausted")
+        self.scheme_ids = scheme_ids
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "scheme_ids": self.scheme_ids}
+
+
+def _take(budget: SchemeBudget, amount: Decimal, order_id: int, slots: int) -> bool:
+    """Take ``amount`` from ``budget`` for the order; False (nothing taken) when it is short."""
+    start = random.randrange(slots)  # noqa: S311  (spreading load, not a secret)
+    for k in range(slots):
+        number = (start + k) % slots
+        if SchemeBudgetSlot.objects.filter(budget=budget, number=number, remaining__gte=amount).update(remaining=F("remaining") - amount):
+            SchemeBudgetUse.objects.create(budget=budget, slot_number=number, order_id=order_id, amount=amount)
+            return True
+    held = list(SchemeBudgetSlot.objects.select_for_update().filter(budget=budget).order_by("number"))
+    if sum((s.remaining for s in held), Decimal(0)) < amount:
+        return False
+    left = amount
+    for slot in held:
+        part = min(slot.remaining, left)
+        if part > 0:
+            SchemeBudgetSlot.objects.filter(pk=slot.pk).update(remaining=F("remaining") - part)
+            SchemeBudgetUse.objects.create(budget=budget, slot_number=slot.number, order_id=order_id, amount=part)
+            left -= part
+        if not left:
+            break
+    return True
+
+
+def scheme_budgets_consume(*, priced: PricedBasket, order_id: int) -> None:
+    """Take from the budgets (overall and the order's distributor's) of every scheme ``priced``
+    applied, in their basis, for order ``order_id``. Call inside the order's transaction, when it
+    is allocated. All or nothing: raises SchemeBudgetExhausted naming the short schemes and takes
+    nothing (a savepoint)."""
+    wanted = {sid: used for sid, used in priced.usage.items() if used > 0}
+    if not wanted:
+        return
+    budgets = list(SchemeBudget.objects.filter(scheme__in=list(wanted), scheme__budget_basis__gt="")
+                   .filter(Q(distributor__isnull=True) | Q(distributor_id=priced.distributor_id))
+                   .annotate(n=Count("slots")).order_by("pk"))
+    short = []
+    with transaction.atomic():
+        for budget in budgets:
+            if not _take(budget, wanted[budget.scheme_id], order_id, budget.n):
+                short.append(budget.scheme_id)
+        if short:
+            transaction.set_rollback(True)
+    if short:
+        raise SchemeBudgetExhausted(sorted(set(short)))
+
+
+def scheme_budgets_release(*, order_id: int) -> Decimal:
+    """Give back everything order ``order_id`` took from scheme budgets (its cancellation or
+    return). Each use is released once, even when two releases race; returns what was released."""
+    released = Decimal(0)
+    now = timezone.now()
+    for use in SchemeBudgetUse.objects.filter(order_id=order_id, released_at__isnull=True).order_by("budget_id", "slot_number"):
+        if SchemeBudgetUse.objects.filter(pk=use.pk, released_at__isnull=True).update(released_at=now):
+            SchemeBudgetSlot.objects.filter(budget_id=use.budget_id, number=use.slot_number).update(remaining=F("remaining") + use.amount)
+            released += use.amount
+    return released
+
+
+def scheme_benefits_record(*, priced: PricedBasket, order_lines) -> list[SchemeBenefit]:
+    """One SchemeBenefit row per scheme applied on each priced line, on the order line of the same
+    SKU (``order_lines``: the order's saved lines). Claims read these rows."""
+    by_sku = {line.sku_id: line for line in order_lines}
+    rows = []
+    for line in priced.lines:
+        target = by_sku.get(line.sku_id)
+        if target is None:
+            continue
+        for a in line.applied:
+            rows.append(SchemeBenefit(order_id=target.order_id, order_line=target, scheme_id=a.scheme_id, benefit=a.benefit,
+                                      discount=a.discount, free_quantity=a.free_quantity, free_sku_id=a.free_sku_id,
+                                      funding_share_pct=a.funding_share, brand_funded=a.brand_funded, reason=a.reason[:300]))
+    return SchemeBenefit.objects.bulk_create(rows)
