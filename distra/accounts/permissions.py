@@ -43,6 +43,16 @@ TAKE_ORDERS = {"view", "add", "change", "cancel"}
 # (and cancels an invoiced order's invoice), "add" on a payment records collections.
 BILLING_VIEW = {"billing.invoice": VIEW, "billing.creditnote": VIEW, "billing.payment": VIEW}
 BILLING_KEEP = {"billing.invoice": {"view", "add"}, "billing.creditnote": {"view", "add"}, "billing.payment": {"view", "add"}}
+# Forecasting: "add" on a run starts one, "add" on an override sets a planner's quantity (with a
+# reason). Replenishment: "add" on a suggested order generates suggestions, "change" edits their
+# lines, "approve" approves or dismisses them (approval raises the purchase order); service levels
+# per SKU class are the brand's, the autonomy policy (guardrails) the distributor's or the brand's.
+FORECAST_VIEW = {"forecasting.forecastrun": VIEW, "forecasting.forecastseries": VIEW, "forecasting.forecastoverride": VIEW}
+FORECAST_PLAN = {**FORECAST_VIEW, "forecasting.forecastrun": {"view", "add"}, "forecasting.forecastoverride": {"view", "add"}}
+REPLENISHMENT_VIEW = {"replenishment.suggestedorder": VIEW, "replenishment.servicelevel": VIEW,
+                      "replenishment.autonomypolicy": VIEW, "replenishment.replenishmentparameter": VIEW}
+REPLENISHMENT_PLAN = {**REPLENISHMENT_VIEW, "replenishment.suggestedorder": {"view", "add", "change", "approve"},
+                      "replenishment.autonomypolicy": EDIT}
 # Pricing: the brand sets price lists and schemes ("add" creates drafts, "change" edits drafts,
 # activates, pauses and ends); every role sees them and may quote a basket ("view").
 PRICING_VIEW = {"pricing.pricelist": VIEW, "pricing.scheme": VIEW}
@@ -61,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "orders.minshelflife": EDIT,
         **BILLING_KEEP,
         **PRICING_KEEP,
+        **FORECAST_PLAN, **REPLENISHMENT_PLAN, "replenishment.servicelevel": EDIT,
     },
     # Brand managers see all data; they maintain the catalog and nothing else.
     Role.BRAND_MANAGER: {
@@ -78,6 +89,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "orders.minshelflife": EDIT,
         **BILLING_VIEW,
         **PRICING_KEEP,
+        **FORECAST_PLAN, **REPLENISHMENT_PLAN, "replenishment.servicelevel": EDIT,
     },
     # Area sales managers look after outlets in their area and see its distributors.
     Role.AREA_SALES_MANAGER: {
@@ -91,6 +103,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "orders.order": TAKE_ORDERS | {"approve"},
         **BILLING_VIEW,
         **PRICING_VIEW,
+        **FORECAST_VIEW, **REPLENISHMENT_VIEW,
     },
     # Distributor users keep their own outlets, warehouses and contacts current.
     Role.DISTRIBUTOR: {
@@ -110,6 +123,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "orders.orderpolicy": {"view", "change"},
         **BILLING_KEEP,
         **PRICING_VIEW,
+        **FORECAST_PLAN, **REPLENISHMENT_PLAN,
     },
     # Field reps onboard and update outlets on their beats.
     Role.FIELD_REP: {
