@@ -16,6 +16,7 @@ from distra.core.api import (
 from distra.core.errors import FieldProblem, NotFound, ValidationFailed
 from distra.core.permissions import require_model_perm, require_view
 from distra.inventory import selectors, services, services_alerts, services_setup
+from distra.inventory.access import require_stock_post
 from distra.inventory.models import (
     Batch,
     StockAlert,
@@ -84,6 +85,7 @@ def stock_receipt_create(request, payload: ReceiptIn):
     with the first move and posts nothing."""
     require_model_perm(request.auth, StockMove, "add")
     data = resolve_ids(payload.dict(), request.auth, REFS)
+    require_stock_post(request.auth, data["warehouse"])
     reference = data.pop("reference")
     move = services.stock_receipt_post(by=request.auth, source_type="grn" if reference else "", source_id=reference, **data)
     enqueue_backorder_fill(move.warehouse_id, [move.sku_id])
@@ -95,6 +97,7 @@ def stock_adjustment_create(request, payload: AdjustmentIn):
     """Adjust a batch's stock with a reason; a decrease below what is available is a 409."""
     require_model_perm(request.auth, StockMove, "add")
     data = resolve_ids(payload.dict(), request.auth, REFS)
+    require_stock_post(request.auth, data["warehouse"])
     move = services.stock_adjust(by=request.auth, **data)
     return Status(200 if move.replayed else 201, move)
 
@@ -162,6 +165,7 @@ def transfer_create(request, payload: TransferIn):
     """Send stock to another warehouse; it is in transit until received."""
     require_model_perm(request.auth, StockMove, "add")
     data = resolve_ids(payload.dict(), request.auth, REFS)
+    require_stock_post(request.auth, data["from_warehouse"], data["to_warehouse"])
     move = services.stock_transfer(by=request.auth, **data)
     return Status(200 if move.replayed else 201, move)
 
@@ -182,6 +186,7 @@ def transfer_receive(request, move_id: Id):
     transfer = selectors.transfer_list(user=request.auth).filter(pk=move_id).first()
     if transfer is None:
         raise NotFound(f"No transfer with id {move_id}.")
+    require_stock_post(request.auth, transfer.counterpart_warehouse)
     move = services.stock_transfer_receive(by=request.auth, transfer=transfer)
     enqueue_backorder_fill(move.warehouse_id, [move.sku_id])
     return Status(200 if move.replayed else 201, move)
@@ -192,6 +197,7 @@ def move_reverse(request, move_id: Id, payload: ReverseIn):
     """Post the move that cancels this one; again: 200 with the first reversal."""
     require_model_perm(request.auth, StockMove, "add")
     move = get_scoped_or_404(StockMove, request.auth, move_id)
+    require_stock_post(request.auth, move.warehouse)
     reversal = services.stock_move_reverse(by=request.auth, move=move, note=payload.note)
     return Status(200 if reversal.replayed else 201, reversal)
 
@@ -203,6 +209,7 @@ def count_post(request, payload: CountIn):
     (201). An unknown batch is 422 ``unknown_batch`` and nothing is written."""
     require_model_perm(request.auth, StockMove, "add")
     warehouse = resolve_ids({"warehouse_id": payload.warehouse_id}, request.auth, REFS)["warehouse"]
+    require_stock_post(request.auth, warehouse)
     counted = {line.batch_id: line.counted for line in payload.lines}
     if len(counted) < len(payload.lines):
         raise ValidationFailed({"lines": [FieldProblem("duplicate_batch", "Count each batch once.")]})

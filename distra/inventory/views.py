@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from distra.core.errors import DomainError
 from distra.core.permissions import require_model_perm, require_view
 from distra.inventory import selectors, services, services_alerts
+from distra.inventory.access import require_stock_post, stock_post_warehouses
 from distra.inventory.choices import AlertKind, AlertStatus
 from distra.inventory.models import StockAlert, StockBalance, StockMove
 from distra.partners.models import Warehouse
@@ -77,7 +78,7 @@ def stock_count(request: HttpRequest) -> HttpResponse:
     require_view(request.user, StockBalance)
     if not request.user.has_perm(services.MOVE_PERM):
         raise PermissionDenied
-    warehouses = Warehouse.objects.for_user(request.user).order_by("code")
+    warehouses = stock_post_warehouses(request.user).order_by("code")
     warehouse_id = _int(request.POST.get("warehouse") or request.GET.get("warehouse"))
     warehouse = get_in_scope(warehouses, warehouse_id) if warehouse_id else None
     context = {"warehouses": warehouses, "warehouse": warehouse, "report": None, "errors": []}
@@ -131,7 +132,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     require_view(request.user, StockMove)
     qs = selectors.transfer_list(user=request.user, in_transit=True)
     listing = sorted_page(request, qs, {"created_at": "created_at"}, "-created_at")
-    mine = set(Warehouse.objects.for_user(request.user).values_list("id", flat=True))
+    mine = set(stock_post_warehouses(request.user).values_list("id", flat=True))
     rows = list(listing.page.object_list)
     for row in rows:
         row.receivable = row.counterpart_warehouse_id in mine and request.user.has_perm(services.MOVE_PERM)
@@ -144,6 +145,7 @@ def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
     require_model_perm(request.user, StockMove, "add")
     transfer = get_in_scope(selectors.transfer_list(user=request.user), pk)
     try:
+        require_stock_post(request.user, transfer.counterpart_warehouse)
         services.stock_transfer_receive(by=request.user, transfer=transfer)
         messages.success(request, _("Transfer received."))
     except DomainError as exc:

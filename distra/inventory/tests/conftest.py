@@ -5,6 +5,8 @@ from datetime import date
 import pytest
 
 from distra.inventory.models import Batch
+from distra.partners.choices import WarehouseKind
+from distra.partners.models import Warehouse
 
 
 @pytest.fixture(autouse=True)
@@ -29,3 +31,10 @@ def batch(org):
 @pytest.fixture
 def batch2(org):
     return Batch.objects.create(sku=org.skus["SKU-1"], batch_number="B-002", manufactured_on=date(2026, 2, 1), expires_on=date(2026, 8, 1))
+
+
+@pytest.fixture
+def depot(org):
+    """A brand depot, also registered as ``org.warehouses["DEPOT"]``."""
+    org.warehouses["DEPOT"] = Warehouse.objects.create(kind=WarehouseKind.DEPOT, code="DEPOT-N", name="North depot")
+    return org.warehouses["DEPOT"]

@@ -15,7 +15,7 @@ VISIBLE_STOCK = {  # warehouse codes each user's stock list shows
     "dist_one": {"W-D-ONE"}, "dist_four": {"W-D-FOUR"}, "rep_del1": {"W-D-ONE"}, "rep_mum": {"W-D-FOUR"},
 }
 POSTERS = {"admin", "brand", "dist_one", "dist_four"}  # brand managers run the brand's depots
-HOME = {"admin": "D-ONE", "dist_one": "D-ONE", "dist_four": "D-FOUR"}
+HOME = {"admin": "D-ONE", "brand": "DEPOT", "dist_one": "D-ONE", "dist_four": "D-FOUR"}
 AWAY = {"dist_one": "D-FOUR", "dist_four": "D-ONE"}
 
 
@@ -104,7 +104,7 @@ def test_stock_card_shows_running_balance_whatever_the_filter(org, api, stocked)
 
 
 @pytest.mark.parametrize("username", USERS)
-def test_receipt_answers_each_role(org, api, username):
+def test_receipt_answers_each_role(org, api, depot, username):
     before = snapshot()
     response = api(org.users[username]).post("/api/v1/stock/receipts", receipt(org, HOME.get(username, "D-ONE")))
     if username not in POSTERS:
@@ -160,7 +160,8 @@ def test_receipt_into_a_known_batch_with_other_dates_is_refused(org, api, stocke
 
 
 @pytest.mark.parametrize("username", USERS)
-def test_adjustment_answers_each_role(org, api, stocked, username):
+def test_adjustment_answers_each_role(org, api, stocked, depot, username):
+    services.stock_receive(by=org.users["admin"], warehouse=depot, sku=org.skus["SKU-1"], batch=stocked, quantity=10)
     before = snapshot()
     response = api(org.users[username]).post("/api/v1/stock/adjustments", adjustment(org, stocked, HOME.get(username, "D-ONE")))
     if username not in POSTERS:
