@@ -47,3 +47,22 @@ def save_validated(instance: models.Model, *, exclude: Iterable[str] = ()) -> mo
     except IntegrityError as exc:
         raise ValidationFailed({"__all__": [FieldProblem("integrity", f"This conflicts with existing data: {exc}")]}) from exc
     return instance
+
+
+def guarded_status_change(instance: models.Model, to: str, transitions: Mapping[str, Iterable[str]], **fields: Any) -> bool:
+    """Move ``instance`` to status ``to`` if ``transitions`` allow it from the status it has in the
+    database: one guarded UPDATE (``WHERE status = <the status read>``), so two workers cannot
+    both claim a job. Refuses a transition the table forbids (409 ``invalid_transition``);
+    returns False when the row has moved on meanwhile. Sets ``updated_at`` and ``fields`` too."""
+    from django.utils import timezone
+
+    from distra.core.errors import Conflict
+
+    if to not in transitions[instance.status]:
+        raise Conflict(f"Cannot go from {instance.status} to {to}.", code="invalid_transition")
+    changed = type(instance).objects.filter(pk=instance.pk, status=instance.status).update(status=to, updated_at=timezone.now(), **fields)
+    if changed:
+        instance.status = to
+        for name, value in fields.items():
+            setattr(instance, name, value)
+    return bool(changed)
