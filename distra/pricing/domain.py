@@ -172,6 +172,7 @@ class PricedLine:
     tax: Decimal
     total: Decimal
     applied: tuple[AppliedScheme, ...] = ()
+    sku_code: str = ""
 
     @property
     def margin(self) -> Decimal:
@@ -490,7 +491,7 @@ def _finish(line: _Line) -> PricedLine:
     tax = round_money(net * line.sku.tax_rate / HUNDRED)
     p = line.price
     return PricedLine(line.sku.id, line.quantity, p.selling, p.landing, line.sku.mrp, p.list_id, p.list_code, p.reason,
-                      line.gross, discount, net, line.sku.tax_rate, tax, net + tax, tuple(line.applied))
+                      line.gross, discount, net, line.sku.tax_rate, tax, net + tax, tuple(line.applied), line.sku.code)
 
 
 def price_basket(*, outlet: OutletFacts, lines: Sequence[tuple[int, int]], skus: Mapping[int, SkuFacts],

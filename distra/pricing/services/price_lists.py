@@ -42,11 +42,11 @@ def _price(value, name: str, problems: Problems) -> Decimal | None:
     return price
 
 
-def parse_items(items: Sequence[Mapping[str, Any]]) -> list[PriceListItem]:
+def parse_items(items: Sequence[Mapping[str, Any]], problems: Problems | None = None) -> list[PriceListItem]:
     """Items ``{sku (a SKU) or sku_id, selling_price, landing_price}`` checked one by one (all
     problems at once, at ``items[i].field``): an active SKU once per list, prices >= 0, and the
     selling price plus tax within the MRP."""
-    problems: Problems = {}
+    problems = {} if problems is None else problems
     ids = [item.get("sku_id") for item in items if item.get("sku") is None]
     known = SKU.objects.in_bulk([i for i in ids if isinstance(i, int)])
     built, seen = [], set()
@@ -62,7 +62,8 @@ def parse_items(items: Sequence[Mapping[str, Any]]) -> list[PriceListItem]:
             add(problems, f"{at}.sku_id", "duplicate_sku", f"{sku.code} is on another item of this list.")
         seen.add(sku.pk)
         selling = _price(item.get("selling_price"), f"{at}.selling_price", problems)
-        landing = _price(item.get("landing_price", selling), f"{at}.landing_price", problems)
+        given = item.get("landing_price")
+        landing = selling if given is None else _price(given, f"{at}.landing_price", problems)
         if selling is not None and not within_mrp(selling, sku_fact(sku)):
             with_tax = (selling * (1 + sku.tax_rate / 100)).quantize(Decimal("0.01"))
             add(problems, f"{at}.selling_price", "above_mrp",
@@ -73,10 +74,14 @@ def parse_items(items: Sequence[Mapping[str, Any]]) -> list[PriceListItem]:
     return built
 
 
-def _check(pl: PriceList) -> None:
+def _checked(pl: PriceList, items: Sequence[Mapping[str, Any]] | None) -> list[PriceListItem] | None:
+    """The list's window and ``items`` checked together: every problem at once."""
     problems: Problems = {}
     window_problems(pl.valid_from, pl.valid_to, problems)
-    raise_if(problems)
+    if items is None:
+        raise_if(problems)
+        return None
+    return parse_items(items, problems)
 
 
 def _write_items(pl: PriceList, items: list[PriceListItem]) -> None:
@@ -92,8 +97,7 @@ def price_list_create(*, by, items: Sequence[Mapping[str, Any]] = (), **fields: 
     require_perm(by, ADD)
     pl = PriceList(created_by=by)
     apply_changes(pl, fields, FIELDS)
-    _check(pl)
-    parsed = parse_items(items)
+    parsed = _checked(pl, items)
     save_validated(pl)
     _write_items(pl, parsed)
     record(pl, by=by, kind=EventKind.CREATED, to_status=pl.status, items=len(parsed))
@@ -116,8 +120,7 @@ def price_list_update(*, by, price_list: PriceList, items: Sequence[Mapping[str,
     if pl.status not in EDITABLE:
         raise TransitionNotAllowed(pl, "edited")
     changed = apply_changes(pl, changes, FIELDS - {"code"})
-    _check(pl)
-    parsed = parse_items(items) if items is not None else None
+    parsed = _checked(pl, items)
     save_validated(pl)
     if parsed is not None:
         _write_items(pl, parsed)
@@ -132,8 +135,7 @@ def price_list_transition(*, by, price_list: PriceList, to: str, note: str = "")
     require_perm(by, CHANGE)
     pl = lock(price_list)
     if to == Lifecycle.ACTIVE:
-        _check(pl)
-        parse_items([{"sku": i.sku, "selling_price": i.selling_price, "landing_price": i.landing_price}
+        _checked(pl, [{"sku": i.sku, "selling_price": i.selling_price, "landing_price": i.landing_price}
                      for i in pl.items.select_related("sku")])
     move_to(pl, to, by=by, note=note)
     return pl
