@@ -18,7 +18,7 @@ import pandas as pd
 from .calendar import calendar_features
 
 # How much history the local models read: older periods cost time and rarely help.
-STAT_WINDOW = {"D": 3 * 365, "W": 4 * 52, "M": 10 * 12}
+STAT_WINDOW = {"D": 365, "W": 4 * 52, "M": 10 * 12}
 # How much history the global model learns from, per series.
 GLOBAL_WINDOW = {"D": 3 * 365, "W": 3 * 52, "M": 10 * 12}
 
