@@ -2,8 +2,6 @@
 quotes. Reads check the view permission, then the scope (404); actions find the row in the scope
 first (404), then check the role (403)."""
 
-from __future__ import annotations
-
 from datetime import date
 
 from django.utils import timezone

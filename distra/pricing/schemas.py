@@ -1,7 +1,5 @@
 """Request and response shapes of the pricing API (no rules here: the services check)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -9,6 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from distra.core.api import Id, PatchIn
+from distra.core.money import round_money
 from distra.partners.choices import Channel, OutletClass
 from distra.pricing.choices import BudgetBasis, Lifecycle, Per, SchemeKind, Stacking
 
@@ -195,6 +194,10 @@ class BudgetOut(Schema):
     distributor_id: int | None
     limit: Decimal
     left: Decimal
+
+    @staticmethod
+    def resolve_left(obj) -> Decimal:
+        return round_money(obj.left or 0)  # SQLite sums decimals as floats
 
 
 class SchemeOut(Schema):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
+from distra.core.money import round_money
 from distra.pricing.models import (
     PriceList,
     PriceListItem,
@@ -94,14 +95,15 @@ def scheme_performance(*, user, scheme: Scheme, recent: int = 50) -> Performance
     per_day = benefits.annotate(day=TruncDate("created_at")).values("day").annotate(spend=Sum("benefit")).order_by("day")
     running, series = Decimal(0), []
     for row in per_day:
-        running += row["spend"]
-        series.append(SpendPoint(row["day"], row["spend"], running))
+        spend = round_money(row["spend"])  # SQLite sums decimals as floats
+        running += spend
+        series.append(SpendPoint(row["day"], spend, running))
     overall = scheme.budgets.filter(distributor__isnull=True).annotate(left=Sum("slots__remaining")).first()
     touched = (benefits.values("order_id", "order__outlet__code", "order__status").annotate(benefit=Sum("benefit"))
                .values_list("order_id", "order__outlet__code", "order__status", "benefit", "order__created_at").order_by("-order_id"))
-    orders = [TouchedOrder(pk, f"SO-{pk:07d}", code, status, benefit, at) for pk, code, status, benefit, at in touched[:recent]]
-    return Performance(totals["spend"] or Decimal(0), totals["funded"] or Decimal(0), overall.limit if overall else None,
-                       overall.left if overall else None, benefits.values("order_id").distinct().count(), series, orders)
+    orders = [TouchedOrder(pk, f"SO-{pk:07d}", code, status, round_money(benefit), at) for pk, code, status, benefit, at in touched[:recent]]
+    return Performance(round_money(totals["spend"] or 0), round_money(totals["funded"] or 0), overall.limit if overall else None,
+                       round_money(overall.left) if overall else None, benefits.values("order_id").distinct().count(), series, orders)
 
 
 def landing_price(*, distributor_id: int | None, sku, on: date | None = None) -> Decimal:
