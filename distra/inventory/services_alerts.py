@@ -9,7 +9,7 @@ the condition no longer holds. The conditions themselves are ``domain.alert_cond
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import transaction
@@ -68,6 +68,11 @@ def stock_alerts_evaluate(*, warehouse_id: int, sku_ids: Iterable[int], today: d
         return AlertChanges()
     sku_ids = [s.pk for s in skus]
     thresholds = thresholds_for(distributor_id=warehouse["distributor_id"], skus=skus)
+    if warehouse["kind"] == WarehouseKind.DISTRIBUTOR:  # where a forecast exists, its reorder point replaces the configured level
+        from distra.replenishment.selectors import reorder_points
+
+        for sku_id, point in reorder_points(distributor_id=warehouse["distributor_id"], sku_ids=sku_ids).items():
+            thresholds[sku_id] = replace(thresholds[sku_id], reorder_level=point)
     positions = _positions(warehouse_id, sku_ids, today)
     holding = {(c.kind, sku_id, c.batch_id): c.detail
                for sku_id in sku_ids for c in alert_conditions(positions[sku_id], thresholds[sku_id], today=today)}
