@@ -28,6 +28,8 @@ NAV = [
     (_("Deliveries"), "delivery-board", "orders.dispatch_order", {"delivery-board", "delivery-pod"}),
     (_("Purchase orders"), "po-list", "purchasing.view_purchaseorder", {"po-list", "po-create", "po-detail", "grn-entry"}),
     (_("Geography"), "geography", "geography.view_geonode", {"geography"}),
+    (_("Schemes and prices"), "scheme-list", "pricing.view_scheme",
+     {"scheme-list", "scheme-create", "scheme-detail", "price-list-list", "price-list-create", "price-list-detail"}),
     (_("Invoices"), "invoice-list", "billing.view_invoice", {"invoice-list", "invoice-detail", "payment-create", "outlet-statement"}),
     # Built in distra.integrations; the link appears once that page exists.
     (_("Import / export"), "data-import", "integrations.export_data", {"data-import"}),
