@@ -117,6 +117,11 @@ class PriceListItem(ScopedModel):
     def __str__(self) -> str:
         return f"{self.price_list_id}/{self.sku_id}: {self.selling_price}"
 
+    @property
+    def margin(self) -> Decimal:
+        """The distributor's margin per unit, before tax."""
+        return self.selling_price - self.landing_price
+
     @classmethod
     def scope_q(cls, scope) -> Q:
         return Q(price_list__in=PriceList.objects.for_scope(scope).values("id"))

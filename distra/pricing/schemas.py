@@ -73,7 +73,7 @@ class PriceItemOut(Schema):
 
     @staticmethod
     def resolve_margin(obj) -> Decimal:
-        return obj.selling_price - obj.landing_price
+        return obj.margin
 
 
 class PriceListOut(Schema):
