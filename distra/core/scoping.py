@@ -53,3 +53,14 @@ class ScopedQuerySet(models.QuerySet):
         if scope.nothing:
             return self.none()
         return self.filter(self.model.scope_q(scope))
+
+
+def confirm_in_scope(user, model, pk) -> None:
+    """Record that the row ``pk`` of ``model`` is within ``user``'s scope, checked by the caller in
+    this request (the user object lives for one request), so that a service it calls next need not
+    ask the database again (``confirmed_in_scope``)."""
+    user.__dict__.setdefault("_distra_in_scope", set()).add((model._meta.label, pk))
+
+
+def confirmed_in_scope(user, model, pk) -> bool:
+    return (model._meta.label, pk) in user.__dict__.get("_distra_in_scope", ())

@@ -23,6 +23,8 @@ from distra.catalog.models import SKU
 from distra.core.errors import Conflict, DomainError, FieldProblem, NotFound, ValidationFailed
 from distra.core.money import to_base_units
 from distra.core.permissions import require_perm
+from distra.core.scoping import confirm_in_scope, confirmed_in_scope
+from distra.core.sql import from_row, insert
 from distra.inventory.choices import AdjustmentReason, MoveKind
 from distra.inventory.domain import BatchStock, VarianceLine, count_variance, fefo_pick
 from distra.inventory.models import Batch, StockBalance, StockMove, StockReservation
@@ -66,8 +68,11 @@ def base_quantity(*, sku: SKU, quantity: int | None = None, cases: int = 0, unit
 
 
 def _warehouse_in_scope(by, warehouse: Warehouse) -> Warehouse:
+    if confirmed_in_scope(by, Warehouse, warehouse.pk):
+        return warehouse
     if not Warehouse.objects.for_user(by).filter(pk=warehouse.pk).exists():
         raise NotFound(f"No warehouse with id {warehouse.pk}.")
+    confirm_in_scope(by, Warehouse, warehouse.pk)
     return warehouse
 
 
@@ -478,6 +483,37 @@ def _reserve_guarded(added: Mapping[int, int]) -> None:
             raise InsufficientStock()
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    balance_id: int
+    batch_id: int
+    expires_on: date
+    available: int
+    batch: Batch
+
+
+def _lock_candidates(warehouse_id: int, sku_ids: list[int], earliest_expiry: date) -> dict[int, list[_Candidate]]:
+    """The balances of ``sku_ids`` at the warehouse with stock free to reserve in batches expiring
+    on or after ``earliest_expiry``, per SKU, each with its batch (number and expiry: what an
+    allocation shows). Locks those balance rows in primary-key order, in one statement (on
+    PostgreSQL; SQLite's IMMEDIATE transaction holds the whole database)."""
+    quote = connection.ops.quote_name
+    balances, batches = quote(StockBalance._meta.db_table), quote(Batch._meta.db_table)
+    lock = " FOR UPDATE OF b" if connection.features.has_select_for_update_of else ""
+    sql = (f"SELECT b.id, b.sku_id, b.batch_id, b.on_hand - b.reserved, t.batch_number, t.expires_on "  # noqa: S608 (no user text)
+           f"FROM {balances} b JOIN {batches} t ON t.id = b.batch_id "
+           f"WHERE b.warehouse_id = %s AND b.sku_id IN ({', '.join(['%s'] * len(sku_ids))}) AND b.on_hand > b.reserved "
+           f"AND t.expires_on >= %s ORDER BY b.id{lock}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [warehouse_id, *sku_ids, earliest_expiry])
+        rows = cursor.fetchall()
+    by_sku: dict[int, list[_Candidate]] = {}
+    for balance_id, sku_id, batch_id, available, number, expires_on in rows:
+        batch = from_row(Batch, ["id", "sku_id", "batch_number", "expires_on"], [batch_id, sku_id, number, expires_on])
+        by_sku.setdefault(sku_id, []).append(_Candidate(balance_id, batch_id, batch.expires_on, available, batch))
+    return by_sku
+
+
 @transaction.atomic
 def stock_allocate(
     *, by, warehouse: Warehouse, requests: Sequence[AllocationRequest], earliest_expiry: date
@@ -492,33 +528,25 @@ def stock_allocate(
     require_perm(by, RESERVE_PERM)
     _warehouse_in_scope(by, warehouse)
     _not_quarantine(warehouse)
-    sku_ids = sorted({r.sku_id for r in requests})
-    locked = list(
-        StockBalance.objects.select_for_update(of=("self",))
-        .filter(warehouse=warehouse, sku_id__in=sku_ids, on_hand__gt=F("reserved"), batch__expires_on__gte=earliest_expiry)
-        .select_related("batch").order_by("pk")
-    )
-    free = {b.pk: b.on_hand - b.reserved for b in locked}
-    by_sku: dict[int, list[StockBalance]] = {}
-    for balance in locked:
-        by_sku.setdefault(balance.sku_id, []).append(balance)
+    by_sku = _lock_candidates(warehouse.pk, sorted({r.sku_id for r in requests}), earliest_expiry)
+    free = {c.balance_id: c.available for rows in by_sku.values() for c in rows}
     result, new, added = {}, [], {}
     for request in requests:
         if request.quantity <= 0:
             raise InvalidQuantity()
-        balances = {b.batch_id: b for b in by_sku.get(request.sku_id, [])}
-        candidates = [BatchStock(b.batch_id, b.batch.expires_on, free[b.pk]) for b in balances.values()]
+        candidates = {c.batch_id: c for c in by_sku.get(request.sku_id, [])}
+        stock = [BatchStock(c.batch_id, c.expires_on, free[c.balance_id]) for c in candidates.values()]
         result[request.key] = []
-        for batch_id, quantity in fefo_pick(candidates, request.quantity, earliest_expiry=earliest_expiry):
-            balance = balances[batch_id]
-            free[balance.pk] -= quantity
-            added[balance.pk] = added.get(balance.pk, 0) + quantity
-            reservation = StockReservation(warehouse=warehouse, sku_id=request.sku_id, batch=balance.batch, quantity=quantity,
+        for batch_id, quantity in fefo_pick(stock, request.quantity, earliest_expiry=earliest_expiry):
+            candidate = candidates[batch_id]
+            free[candidate.balance_id] -= quantity
+            added[candidate.balance_id] = added.get(candidate.balance_id, 0) + quantity
+            reservation = StockReservation(warehouse=warehouse, sku_id=request.sku_id, batch=candidate.batch, quantity=quantity,
                                            source_key=f"{request.key}:{batch_id}", user=by)
             new.append(reservation)
             result[request.key].append(reservation)
     if added:
         _reserve_guarded(added)
-        StockReservation.objects.bulk_create(new)
+        insert(new)
     alerts_on_commit([(warehouse.pk, r.sku_id) for r in new])
     return result

@@ -11,10 +11,11 @@ from ninja import Header, Query, Router, Status
 from ninja.pagination import paginate
 
 from distra.catalog.models import SKU
-from distra.core.api import ERROR_RESPONSES, Id, Pagination, apply_sort, resolve_ids
+from distra.core.api import ERROR_RESPONSES, Id, Pagination, apply_sort
 from distra.core.db import retry_on_conflict
 from distra.core.errors import FieldProblem, ValidationFailed
 from distra.core.permissions import require_model_perm, require_view
+from distra.core.sql import load
 from distra.orders import selectors, services
 from distra.orders.choices import OrderChannel
 from distra.orders.models import Order
@@ -30,11 +31,9 @@ from distra.orders.schemas import (
     OrderReasonIn,
     OrderSummaryOut,
 )
-from distra.partners.models import Outlet, Warehouse
 
 router = Router(tags=["orders"])
 
-REFS = {"outlet_id": ("outlet", Outlet), "warehouse_id": ("warehouse", Warehouse)}
 SORTS = {"created_at", "total", "submitted_at", "status"}
 ONE = {200: OrderOut, **ERROR_RESPONSES}
 
@@ -52,7 +51,7 @@ def channel_of(request) -> str:
 def line_inputs(user, lines: list[OrderLineIn]) -> list[services.LineIn]:
     """Service line inputs, with each ``sku_id`` looked up (an unknown one is a 422 on
     ``lines[i].sku_id``)."""
-    skus = SKU.objects.for_user(user).in_bulk({line.sku_id for line in lines})
+    skus = load(SKU, [line.sku_id for line in lines], user=user)
     problems = {f"lines[{i}].sku_id": [FieldProblem("not_found", f"No SKU with id {line.sku_id}.")]
                 for i, line in enumerate(lines) if line.sku_id not in skus}
     if problems:
@@ -97,10 +96,9 @@ def order_create(request, payload: OrderIn,
     require_model_perm(request.auth, Order, "add")
     data = payload.dict()
     key = idempotency_key_of(idempotency_key, data.pop("client_order_id"))
-    refs = resolve_ids({"outlet_id": data.pop("outlet_id"), "warehouse_id": data.pop("warehouse_id")}, request.auth, REFS)
     lines = line_inputs(request.auth, payload.lines)
     order = retry_on_conflict(lambda: services.order_create(
-        by=request.auth, outlet=refs["outlet"], warehouse=refs["warehouse"], lines=lines, channel=channel_of(request),
+        by=request.auth, outlet=payload.outlet_id, warehouse=payload.warehouse_id, lines=lines, channel=channel_of(request),
         idempotency_key=key, submit=data["submit"], note=data["note"], requested_on=data["requested_on"]))
     return Status(200 if order.replayed else 201, answer(request, order))
 

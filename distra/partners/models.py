@@ -234,3 +234,12 @@ class Outlet(ScopedModel):
         if scope.distributor_id is not None:
             return Q(distributor_id=scope.distributor_id)
         return Q(territory_id__in=scope.territory_ids)
+
+    @classmethod
+    def scope_contains(cls, scope, *, distributor_id: int, territory_id: int) -> bool:
+        """``scope_q`` as a test of one row's values, for a path that has read the row already."""
+        if scope.everything:
+            return True
+        if scope.distributor_id is not None:
+            return distributor_id == scope.distributor_id
+        return territory_id in scope.territory_ids

@@ -1,11 +1,13 @@
 """Every write of the orders context (the only code that writes its rows).
 
-ordering: create (idempotent), edit lines, submit, approve, reject, cancel.
+creating: create (idempotent), on the path every order takes.
+ordering: edit lines, submit, approve, reject, cancel.
 allocation: FEFO allocation with shortfall policy, back-orders, release.
 delivery: dispatch, proof of delivery, returns after delivery.
 """
 
 from distra.orders.services.allocation import backorders_fill, order_allocate, release_allocations
+from distra.orders.services.creating import order_create
 from distra.orders.services.delivery import (
     DeliveredLine,
     ReturnedLine,
@@ -21,7 +23,6 @@ from distra.orders.services.ordering import (
     get_order,
     order_approve,
     order_cancel,
-    order_create,
     order_lines_replace,
     order_reject,
     order_submit,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from distra.core.db import cache_related
 from distra.core.permissions import require_perm
+from distra.core.sql import insert
 from distra.inventory.services import (
     AllocationRequest,
     InsufficientStock,
@@ -39,11 +40,15 @@ from distra.orders.services.ordering import (
 )
 
 
-def earliest_expiry_for(channel: str):
+def earliest_expiry_for(channel: str, days: int | None = None):
     """The first expiry date a batch may have to be allocated today to an outlet of ``channel``:
-    unexpired tomorrow, plus the channel's minimum remaining shelf life."""
-    row = MinShelfLife.objects.filter(channel=channel).first()
-    days = row.days if row else getattr(settings, "DISTRA_MIN_SHELF_LIFE_DAYS", 0)
+    unexpired tomorrow, plus the channel's minimum remaining shelf life (``days`` when the caller
+    has read it, else read here; the setting's default when the channel has none)."""
+    if days is None:
+        row = MinShelfLife.objects.filter(channel=channel).first()
+        days = row.days if row else None
+    if days is None:
+        days = getattr(settings, "DISTRA_MIN_SHELF_LIFE_DAYS", 0)
     return timezone.localdate() + timedelta(days=1 + days)
 
 
@@ -67,20 +72,18 @@ def allocate_locked(*, by, order: Order, channel: str, lines: list[OrderLine] | 
         raise TransitionNotAllowed(order, OrderStatus.ALLOCATED)
     if lines is None:
         lines = list(order.lines.select_related("sku").order_by("line_no"))
-    requests = [AllocationRequest(sku_id=line.sku_id, quantity=line.quantity, key=f"order:{order.pk}:{line.pk}") for line in lines]
+    requests = [AllocationRequest(sku_id=line.sku_id, quantity=line.quantity, key=f"order-line:{order.pk}:{line.line_no}")
+                for line in lines]
     reserved = stock_allocate(by=by, warehouse=order.warehouse, requests=requests,
-                              earliest_expiry=earliest_expiry_for(order.outlet.channel))
+                              earliest_expiry=earliest_expiry_for(order.outlet.channel, getattr(order, "_min_shelf_life_days", None)))
     if not any(reserved.values()):
-        return _nothing_allocated(by=by, order=order, channel=channel)
+        return _nothing_allocated(by=by, order=order, lines=lines, channel=channel)
     allocations, shortfall = [], {}
     for line, request in zip(lines, requests, strict=True):
         line.allocated = sum(r.quantity for r in reserved[request.key])
         allocations += [OrderAllocation(line=line, batch=r.batch, quantity=r.quantity, reservation=r) for r in reserved[request.key]]
         if line.allocated < line.quantity:
             shortfall[line.sku.code] = line.quantity - line.allocated
-    OrderAllocation.objects.bulk_create(allocations)
-    for line in lines:
-        cache_related(line, "allocations", [a for a in allocations if a.line is line])
     policy = policy_for(order.distributor_id, order).shortfall_policy
     for line in lines:
         missing = line.quantity - line.allocated
@@ -88,7 +91,13 @@ def allocate_locked(*, by, order: Order, channel: str, lines: list[OrderLine] | 
             line.backordered = missing
         else:
             line.cancelled = missing
-    OrderLine.objects.bulk_update(lines, ["allocated", "backordered", "cancelled"])
+    if all(line.pk is None for line in lines):
+        insert(lines)  # a new order's lines, written once with what they got
+    else:
+        OrderLine.objects.bulk_update(lines, ["allocated", "backordered", "cancelled"])
+    insert(allocations)
+    for line in lines:
+        cache_related(line, "allocations", [a for a in allocations if a.line is line])
     record(order, by=by, channel=channel, kind=EventKind.ALLOCATED,
            batches={line.sku.code: [[a.batch_id, a.quantity] for a in allocations if a.line is line] for line in lines})
     if shortfall:
@@ -104,7 +113,7 @@ def allocate_locked(*, by, order: Order, channel: str, lines: list[OrderLine] | 
     return order
 
 
-def _nothing_allocated(*, by, order: Order, channel: str) -> Order:
+def _nothing_allocated(*, by, order: Order, lines: list[OrderLine], channel: str) -> Order:
     if policy_for(order.distributor_id, order).shortfall_policy == ShortfallPolicy.CANCEL:
         raise InsufficientStock(f"None of order {order.number} can be allocated from warehouse {order.warehouse.code}.")
     if not order.awaiting_stock:
@@ -112,7 +121,7 @@ def _nothing_allocated(*, by, order: Order, channel: str) -> Order:
         if getattr(order, "_events", None) is None:
             order.save(update_fields=["awaiting_stock"])
         record(order, by=by, channel=channel, kind=EventKind.SHORTFALL, policy=ShortfallPolicy.BACKORDER,
-               missing={line.sku.code: line.quantity for line in order.lines.select_related("sku")}, backorder=order.pk)
+               missing={line.sku.code: line.quantity for line in lines}, backorder=order.pk)
     return order
 
 

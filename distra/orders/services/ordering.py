@@ -1,4 +1,4 @@
-"""Taking orders: create (idempotent), edit lines, submit, approve, reject, cancel.
+"""Following orders: edit lines, submit, approve, reject, cancel (creating is in ``creating``).
 
 Every service runs in one transaction, re-checks the acting user's permission and scope, locks
 the order row before changing it (``select_for_update``), changes status only along
@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from distra.catalog.models import SKU
-from distra.core.db import cache_related
 from distra.core.errors import Conflict, DomainError, FieldProblem, NotFound, ValidationFailed
 from distra.core.permissions import require_perm
 from distra.inventory.services import InvalidQuantity, base_quantity
@@ -36,8 +35,6 @@ from distra.orders.domain import (
     order_totals,
 )
 from distra.orders.models import Order, OrderEvent, OrderLine, OrderPolicy
-from distra.partners.choices import SELLING_WAREHOUSE_KINDS, DistributorStatus, OutletStatus
-from distra.partners.models import Outlet, Warehouse
 
 MAX_LINES = 200
 
@@ -108,35 +105,10 @@ def policy_for(distributor_id: int, order: Order | None = None) -> OrderPolicy:
     return policy
 
 
-def _request_hash(outlet: Outlet, warehouse: Warehouse | None, lines: list[LineIn], submit: bool) -> str:
-    body = [outlet.pk, warehouse.pk if warehouse else None, submit,
+def _request_hash(outlet_id: int, warehouse_id: int | None, lines: list[LineIn], submit: bool) -> str:
+    body = [outlet_id, warehouse_id, submit,
             [(line.sku.pk, line.quantity, line.cases, line.units, str(line.discount_pct)) for line in lines]]
     return hashlib.sha256(json.dumps(body).encode()).hexdigest()
-
-
-def _check_outlet(by, outlet: Outlet) -> Outlet:
-    if not Outlet.objects.for_user(by).filter(pk=outlet.pk).exists():
-        raise NotFound(f"No outlet with id {outlet.pk}.")
-    if outlet.status != OutletStatus.ACTIVE:
-        raise ValidationFailed({"outlet": [FieldProblem("outlet_inactive", f"Outlet {outlet.code} is {outlet.status}; it cannot order.")]})
-    if outlet.distributor.status != DistributorStatus.ACTIVE:
-        raise ValidationFailed({"outlet": [FieldProblem(
-            "distributor_not_active", f"The outlet's distributor {outlet.distributor.code} is {outlet.distributor.status}.")]})
-    return outlet
-
-
-def _choose_warehouse(by, outlet: Outlet, warehouse: Warehouse | None) -> Warehouse:
-    if warehouse is None:
-        warehouse = outlet.distributor.warehouses.filter(is_active=True, kind__in=SELLING_WAREHOUSE_KINDS).order_by("pk").first()
-        if warehouse is None:
-            raise ValidationFailed({"warehouse": [FieldProblem("no_warehouse", "The distributor has no active warehouse.")]})
-        return warehouse
-    if not Warehouse.objects.for_user(by).filter(pk=warehouse.pk).exists():
-        raise NotFound(f"No warehouse with id {warehouse.pk}.")
-    if warehouse.distributor_id != outlet.distributor_id or not warehouse.is_active or warehouse.kind not in SELLING_WAREHOUSE_KINDS:
-        raise ValidationFailed({"warehouse": [FieldProblem(
-            "warehouse_not_of_distributor", f"Warehouse {warehouse.code} is not an active selling warehouse of the outlet's distributor.")]})
-    return warehouse
 
 
 def _discount(value) -> Decimal:
@@ -202,78 +174,6 @@ def _needs_approval(order: Order, lines: list[OrderLine]) -> list[str]:
 
 
 # Services ------------------------------------------------------------------------------------------
-
-@transaction.atomic
-def order_create(
-    *, by, outlet: Outlet, lines: list[LineIn], warehouse: Warehouse | None = None, channel: str = OrderChannel.WEB,
-    idempotency_key: str = "", submit: bool = False, note: str = "", requested_on=None,
-) -> Order:
-    """Create an order for ``outlet`` from its serving distributor (a draft, or submitted at once
-    with ``submit``; a submitted order that needs no approval is approved and, if the distributor's
-    policy says so, allocated in this transaction). With an ``idempotency_key``, a retry by the
-    same user returns the first order (``order.replayed``) and writes nothing; the same key with
-    another request is a 422 ``idempotency_key_reused``. Locks nothing until submit."""
-    require_perm(by, "orders.add_order")
-    if len(idempotency_key) > 100:
-        raise ValidationFailed({"idempotency_key": [FieldProblem("too_long", "An idempotency key has at most 100 characters.")]})
-    fingerprint = _request_hash(outlet, warehouse, lines, submit) if idempotency_key else ""
-    if idempotency_key:
-        existing = _replay(by, idempotency_key, fingerprint)
-        if existing is not None:
-            return existing
-    _check_outlet(by, outlet)
-    warehouse = _choose_warehouse(by, outlet, warehouse)
-    order = Order(outlet=outlet, distributor_id=outlet.distributor_id, warehouse=warehouse, channel=channel, created_by=by,
-                  idempotency_key=idempotency_key, request_hash=fingerprint, note=note, requested_on=requested_on)
-    built = _build_lines(order, lines)
-    set_totals(order, built)
-    try:
-        with transaction.atomic():
-            order.save()
-    except IntegrityError:  # a twin request with the same key committed first
-        existing = _replay(by, idempotency_key, fingerprint) if idempotency_key else None
-        if existing is None:
-            raise
-        return existing
-    OrderLine.objects.bulk_create(built)
-    with _building(order):
-        record(order, by=by, channel=channel, kind=EventKind.CREATED, to_status=OrderStatus.DRAFT)
-        if submit:
-            _submit(by=by, order=order, lines=built, channel=channel)
-    order.distributor = outlet.distributor
-    for line in built:
-        if "allocations" not in getattr(line, "_prefetched_objects_cache", {}):
-            cache_related(line, "allocations", [])
-    cache_related(order, "lines", built)
-    if "backorders" not in order._prefetched_objects_cache:
-        cache_related(order, "backorders", [])
-    order.details_in_memory = True  # lines, allocations, events and back-orders: what OrderOut shows
-    order.replayed = False
-    return order
-
-
-class _building:
-    """While an order that no one else can see yet (inserted in this transaction) goes through its
-    first transitions, keep its events and status in memory and write them once at the end: one
-    UPDATE of the order and one bulk INSERT of the events instead of one of each per step."""
-
-    def __init__(self, order: Order):
-        self.order = order
-
-    def __enter__(self):
-        self.order._events = []
-        self.status = self.order.status
-
-    def __exit__(self, exc_type, exc, tb):
-        events, self.order._events = self.order._events, None
-        if exc_type is None:
-            if self.order.status != self.status or len(events) > 1:
-                self.order.save(update_fields=[
-                    "status", "awaiting_stock", "submitted_at", "approved_at", "allocated_at", "cancel_reason", "updated_at"])
-            OrderEvent.objects.bulk_create(events)
-            cache_related(self.order, "events", events)
-        return False
-
 
 def _replay(by, key: str, fingerprint: str) -> Order | None:
     existing = Order.objects.filter(created_by=by, idempotency_key=key).first()
