@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-KIND_LABELS = {"distributors": _("Distributors"), "outlets": _("Outlets"), "skus": _("SKUs")}
+KIND_LABELS = {"distributors": _("Distributors"), "outlets": _("Outlets"), "skus": _("SKUs"), "price_lists": _("Price lists"),
+               "schemes": _("Schemes")}
 
 
 class ImportForm(forms.Form):

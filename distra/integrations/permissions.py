@@ -5,7 +5,10 @@ from distra.core.errors import Forbidden
 IMPORT_ALL = "integrations.import_data"
 IMPORT_CATALOG = "integrations.import_catalog"
 EXPORT = "integrations.export_data"
-VIEW_PERMS = {"distributors": "partners.view_distributor", "outlets": "partners.view_outlet", "skus": "catalog.view_sku"}
+VIEW_PERMS = {"distributors": "partners.view_distributor", "outlets": "partners.view_outlet", "skus": "catalog.view_sku",
+              "price_lists": "pricing.view_pricelist", "schemes": "pricing.view_scheme"}
+# Price lists and schemes are imported as drafts by whoever may create them (the brand).
+PRICING_IMPORTS = {"price_lists": "pricing.add_pricelist", "schemes": "pricing.add_scheme"}
 
 
 def may_import(user, kind: str) -> bool:
@@ -15,6 +18,8 @@ def may_import(user, kind: str) -> bool:
         return True
     if kind == "skus":
         return user.has_perm(IMPORT_CATALOG)
+    if kind in PRICING_IMPORTS:
+        return user.has_perm(PRICING_IMPORTS[kind])
     if kind == "outlets":
         return user.has_perm("partners.add_outlet") and user.has_perm("partners.change_outlet")
     return False

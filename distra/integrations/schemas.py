@@ -10,6 +10,8 @@ class Kind(StrEnum):
     distributors = "distributors"
     outlets = "outlets"
     skus = "skus"
+    price_lists = "price_lists"
+    schemes = "schemes"
 
 
 class ExportFormat(StrEnum):

@@ -3,10 +3,11 @@
 from .base import ImportReport, KindImporter, Problem, check_header, run_import
 from .distributors import DistributorImporter
 from .outlets import OutletImporter
+from .pricing import PriceListImporter, SchemeImporter
 from .skus import SKUImporter
 
 IMPORTERS: dict[str, type[KindImporter]] = {
-    importer.kind: importer for importer in (DistributorImporter, OutletImporter, SKUImporter)
+    importer.kind: importer for importer in (DistributorImporter, OutletImporter, SKUImporter, PriceListImporter, SchemeImporter)
 }
 KINDS = tuple(IMPORTERS)
 
