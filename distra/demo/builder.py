@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.apps import apps
@@ -30,6 +30,7 @@ from distra.demo.history_plan import HistoryPlan, plan_history
 from distra.demo.history_writer import write_history
 from distra.demo.live_orders import build_live_orders
 from distra.demo.plan import DemoPlan, plan_demo
+from distra.demo.pricing import build_pricing
 from distra.geography.models import GeoNode
 from distra.inventory.selectors import stock_verify
 from distra.inventory.services_alerts import stock_alerts_check_all
@@ -43,6 +44,7 @@ from distra.partners.models import (
 )
 
 CHUNK = 2_000
+PRICING_SINCE_DAYS = 830  # price lists and schemes valid from before the 27 months of history
 DEMO_EMAIL_DOMAIN = "demo.distra.example"
 MASTER_MODELS = (GeoNode, Brand, Category, SKU, Distributor, Outlet)
 
@@ -105,6 +107,8 @@ def build_demo(
     result = DemoResult(plan=plan, password=password, password_generated=generated, logins=[], logins_path=Path())
     with transaction.atomic():
         _write(plan, make_password(password), progress)
+        day = today or timezone.localdate()
+        build_pricing(seed=plan.seed, start=day - timedelta(days=PRICING_SINCE_DAYS), today=day)
         if transactions:
             _write_transactions(result, today or timezone.localdate(), progress)
     result.logins = [{"username": u.username, "password": password, "role": u.role, "scope": u.scope} for u in plan.users]
@@ -125,6 +129,9 @@ def _write_transactions(result: DemoResult, today: date, progress) -> None:
     differences = stock_verify()
     if differences:
         raise DemoVerifyFailed("; ".join(d.describe() for d in differences[:5]))
+    from distra.forecasting.seeding import demo_forecasts
+
+    result.forecasts = demo_forecasts(today=today, progress=progress)
 
 
 def _write_depots(plan: DemoPlan) -> bool:
@@ -282,7 +289,7 @@ def _write_users(plan: DemoPlan, nodes: dict[str, GeoNode], distributors: dict[s
 
 WRITTEN_MODELS = (GeoNode, Brand, Category, SKU, Distributor, DistributorTerritory, DistributorContact, Warehouse, Outlet, User)
 # The apps holding stock and order data: deleted, whole, before the master data on --reset.
-TRANSACTION_APPS = ("billing", "orders", "purchasing", "inventory")
+TRANSACTION_APPS = ("pricing", "billing", "orders", "purchasing", "inventory")
 
 
 def _transaction_models() -> list:
