@@ -5,10 +5,11 @@ from django.http import HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from distra.billing import pdf, selectors, services
+from distra.billing import pdf, selectors, services, services_credit
 from distra.billing.models import CreditNote, Invoice, Payment
 from distra.billing.schemas import (
     CreditNoteFilter,
+    CreditNoteIn,
     CreditNoteOut,
     InvoiceFilter,
     InvoiceOut,
@@ -56,9 +57,23 @@ def invoice_pdf(request, invoice_id: Id):
     return pdf_response(pdf.invoice_pdf(invoice), invoice.number)
 
 
+@router.post("/invoices/{invoice_id}/credit-notes", response={201: CreditNoteOut, **ERROR_RESPONSES})
+def credit_note_create(request, invoice_id: Id, payload: CreditNoteIn):
+    """Issue a credit note against a delivered order's invoice, by invoice line and quantity, with
+    a reason. 409 ``invoice_not_creditable`` before delivery; 422 ``more_than_invoiced`` above what
+    is left to credit; 422 ``cancel_the_order`` for kind cancellation. Nothing is written then."""
+    require_model_perm(request.auth, CreditNote, "add")
+    invoice = get_scoped_or_404(Invoice, request.auth, invoice_id)
+    note = services_credit.credit_note_issue_by_hand(
+        by=request.auth, invoice=invoice, kind=payload.kind, reason=payload.reason,
+        lines=[(line.invoice_line_id, line.quantity) for line in payload.lines])
+    return Status(201, selectors.credit_note_get(user=request.auth, pk=note.pk))
+
+
 @router.get("/credit-notes", response={200: list[CreditNoteOut], **ERROR_RESPONSES})
 @paginate(Pagination)
 def credit_note_list(request, filters: Query[CreditNoteFilter]):
+    """Credit notes in your scope, newest first."""
     require_view(request.auth, CreditNote)
     return selectors.credit_note_list(user=request.auth, **filters.dict()).prefetch_related("lines").order_by("-issued_on", "-id")
 

@@ -102,6 +102,21 @@ class CreditNoteFilter(Schema):
     invoice_id: Id | None = None
     outlet_id: Id | None = None
     kind: CreditNoteKind | None = None
+    distributor_id: Id | None = None
+    issued_from: date | None = None
+    issued_to: date | None = None
+    number: str | None = Field(None, max_length=16, description="Part of the credit note's or its invoice's number")
+
+
+class CreditLineIn(Schema):
+    invoice_line_id: Id
+    quantity: int = Field(..., ge=1, le=10**9, description="Base units to credit")
+
+
+class CreditNoteIn(Schema):
+    kind: CreditNoteKind = Field(CreditNoteKind.OTHER, description="Not cancellation: an invoice is cancelled by cancelling its order")
+    reason: str = Field(..., min_length=1, max_length=200)
+    lines: list[CreditLineIn] = Field(..., min_length=1, max_length=200)
 
 
 class AllocationIn(Schema):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from distra.billing.choices import InvoiceStatus
@@ -37,10 +37,17 @@ def invoice_get(*, user, pk: int) -> Invoice:
     return invoice
 
 
-def credit_note_list(*, user, invoice_id: int | None = None, outlet_id: int | None = None, kind: str | None = None) -> QuerySet[CreditNote]:
+def credit_note_list(*, user, invoice_id: int | None = None, outlet_id: int | None = None, kind: str | None = None,
+                     distributor_id: int | None = None, issued_from: date | None = None, issued_to: date | None = None,
+                     number: str | None = None) -> QuerySet[CreditNote]:
+    """Credit notes in ``user``'s scope; ``number`` matches a credit note's or its invoice's number."""
     qs = CreditNote.objects.for_user(user).select_related("invoice", "outlet")
-    filters = {"invoice_id": invoice_id, "outlet_id": outlet_id, "kind": kind}
-    return qs.filter(**{key: value for key, value in filters.items() if value not in (None, "")})
+    filters = {"invoice_id": invoice_id, "outlet_id": outlet_id, "kind": kind, "distributor_id": distributor_id,
+               "issued_on__gte": issued_from, "issued_on__lte": issued_to}
+    qs = qs.filter(**{key: value for key, value in filters.items() if value not in (None, "")})
+    if number:
+        qs = qs.filter(Q(number__icontains=number) | Q(invoice__number__icontains=number))
+    return qs
 
 
 def credit_note_get(*, user, pk: int) -> CreditNote:
