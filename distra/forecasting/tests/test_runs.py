@@ -152,3 +152,17 @@ def test_override_refuses_bad_input_and_other_scopes(history, org):
         services.forecast_override_create(by=org.users["rep_del1"], distributor=d_one, sku=sku1, period_start=week, quantity=5,
                                           reason="rep")
     assert not ForecastOverride.objects.exists()
+
+
+def test_cli_run_stores_a_run_and_reports_it(history, fake_engine, org):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("forecast", "run", "--horizon", "4", "--distributor", "D-ONE", "--no-progress", stdout=out)
+    run = ForecastRun.objects.get()
+    assert (run.trigger, run.distributor, run.status) == ("cli", org.distributors["D-ONE"], RunStatus.SUCCEEDED)
+    assert out.getvalue().startswith(f"Run {run.pk}: 2 series, history")
+    with pytest.raises(CommandError, match="not_found"):
+        call_command("forecast", "run", "--distributor", "NOPE", "--no-progress")
