@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from distra.forecasting.run_command import add_run_parser, run_command
+
 
 def read_table(path: str):
     """A csv or parquet file as a DataFrame (ids read as text)."""
@@ -64,6 +66,7 @@ class Command(BaseCommand):
         self.common_arguments(back)
         back.add_argument("--windows", type=int, default=1, help="How many final horizons to hold out, one after another (default 1)")
         back.add_argument("--output", help="Optional CSV of the scores")
+        add_run_parser(sub)
         self.subparsers = sub
 
     @staticmethod
@@ -80,7 +83,9 @@ class Command(BaseCommand):
 
         bar = ProgressBar(sys.stderr, not options["no_progress"])
         try:
-            if action == "fit-predict":
+            if action == "run":
+                run_command(self.stdout, options, bar)
+            elif action == "fit-predict":
                 self.fit_predict(options, bar)
             else:
                 self.backtest(options, bar)
