@@ -1,7 +1,7 @@
 """Replenishment on the database: parameters from the forecast, the stock alerts' reorder point,
 suggested orders into real purchase orders, autonomy, fair share, near expiry."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,7 +15,7 @@ from distra.partners.choices import WarehouseKind
 from distra.partners.models import Warehouse
 from distra.purchasing.models import PurchaseOrder
 from distra.replenishment import selectors, services
-from distra.replenishment.models import AutonomyPolicy, ReplenishmentParameter, SuggestedOrder
+from distra.replenishment.models import AutonomyPolicy, ReplenishmentParameter
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,8 @@ def test_parameters_follow_the_forecast_error_lead_time_and_class(forecast_run, 
     # class A (98 %: z 2.0537), weekly 16, σ 2.50, lead time 7 days (default)
     assert (p.sku_class, p.service_level, p.lead_time_days, p.run_id) == ("A", Decimal("0.9800"), 7, forecast_run.pk)
     assert (p.safety_stock, p.reorder_point, p.order_up_to) == (6, 22, 40)
-    assert p.min_order_quantity == 48 and p.daily_rate == Decimal("2.2857")
+    assert p.min_order_quantity == 48
+    assert p.daily_rate == Decimal("2.2857")
     assert ReplenishmentParameter.objects.count() == 3
 
 
@@ -52,8 +53,10 @@ def test_suggestion_from_position_and_parameters_becomes_a_purchase_order(foreca
     # SKU-1: position 20 ≤ 22 → up to 40 = 20, raised to the MOQ 48 (one case); SKU-2: nothing in stock.
     assert (lines["SKU-1"].available, lines["SKU-1"].suggested_quantity) == (20, 48)
     assert "MOQ 48" in lines["SKU-1"].reason
-    assert lines["SKU-2"].suggested_quantity % 24 == 0 and lines["SKU-2"].suggested_quantity >= 24
-    assert order.status == "proposed" and order.reason == "for review: autonomy is off"
+    assert lines["SKU-2"].suggested_quantity % 24 == 0
+    assert lines["SKU-2"].suggested_quantity >= 24
+    assert order.status == "proposed"
+    assert order.reason == "for review: autonomy is off"
     services.suggested_order_lines_set(by=org.users["dist_one"], order=order, quantities={lines["SKU-1"].pk: 96})
     approved = services.suggested_order_approve(by=org.users["dist_one"], order=order)
     po = approved.purchase_order
@@ -97,12 +100,14 @@ def test_autonomous_mode_submits_within_the_guardrails_and_explains_otherwise(fo
     d_one = org.distributors["D-ONE"]
     services.autonomy_policy_set(by=org.users["dist_one"], distributor=d_one, enabled=True, value_cap=Decimal("100"))
     [held] = services.suggested_orders_generate(distributor_ids=[d_one.pk])
-    assert held.status == "proposed" and "above the cap 100" in held.reason
+    assert held.status == "proposed"
+    assert "above the cap 100" in held.reason
     services.autonomy_policy_set(by=org.users["dist_one"], distributor=d_one, enabled=True, value_cap=Decimal("100000"))
     [auto] = services.suggested_orders_generate(distributor_ids=[d_one.pk])
     auto.refresh_from_db()
     assert (auto.status, auto.mode, auto.decided_by) == ("approved", "autonomous", None)
-    assert auto.purchase_order.status == "submitted" and "guardrails" in auto.reason
+    assert auto.purchase_order.status == "submitted"
+    assert "guardrails" in auto.reason
     with pytest.raises(ValidationFailed):
         services.autonomy_policy_set(by=org.users["brand"], distributor=d_one, enabled=True)  # no act-as user named
     assert AutonomyPolicy.objects.get(distributor=d_one).value_cap == Decimal("100000")
@@ -121,7 +126,8 @@ def test_fair_share_of_scarce_depot_stock(forecast_run, org):
     plan = selectors.fair_share_plan(user=org.users["brand"], depot_id=depot.pk, sku_id=org.skus["SKU-1"].pk)
     assert (plan["stock"], plan["requested"]) == (60, 96)
     got = {s["distributor"].code: s["allocated"] for s in plan["shares"]}
-    assert sum(got.values()) == 60 and got["D-ONE"] > got["D-FOUR"]
+    assert sum(got.values()) == 60
+    assert got["D-ONE"] > got["D-FOUR"]
     assert all("cover" in s["explanation"] or "all of it" in s["explanation"] for s in plan["shares"])
 
 
@@ -133,4 +139,3 @@ def test_near_expiry_lists_batches_that_will_not_sell_and_where_they_would(forec
     assert action["transfers"] == [{"distributor_id": org.distributors["D-FOUR"].pk, "quantity": 20}]
     assert action["unplaced"] == 48
     assert selectors.near_expiry_actions(user=org.users["dist_four"], within_days=30) == []
-    assert date.today()  # keeps the import used
