@@ -13,7 +13,21 @@ from distra.inventory.selectors import landing_price
 Count = Field(0, ge=-(10**6), le=10**6)
 
 
-class StockOut(Schema):
+class BatchOut(Schema):
+    """For rows that point at a batch (``obj.batch``, loaded with the row): their
+    ``batch_number`` and ``expires_on`` are the batch's. Declares no fields, so each schema keeps
+    its own fields in its own order; it only lends the resolvers."""
+
+    @staticmethod
+    def resolve_batch_number(obj) -> str:
+        return obj.batch.batch_number
+
+    @staticmethod
+    def resolve_expires_on(obj) -> date:
+        return obj.batch.expires_on
+
+
+class StockOut(BatchOut):
     id: int
     warehouse_id: int
     warehouse_code: str
@@ -48,10 +62,6 @@ class StockOut(Schema):
         return obj.sku.code
 
     @staticmethod
-    def resolve_batch_number(obj) -> str:
-        return obj.batch.batch_number
-
-    @staticmethod
     def resolve_value(obj) -> Decimal:
         return round_money(landing_price(obj.warehouse.distributor_id, obj.sku) * obj.on_hand)
 
@@ -69,7 +79,7 @@ class StockFilter(Schema):
     sort: Literal["expires_on", "-expires_on", "on_hand", "-on_hand", "available", "-available", "reserved", "-reserved"] = "expires_on"
 
 
-class MoveOut(Schema):
+class MoveOut(BatchOut):
     id: int
     warehouse_id: int
     sku_id: int
@@ -88,10 +98,6 @@ class MoveOut(Schema):
     user_id: int | None
     created_at: datetime
     balance_after: int | None = Field(None, description="On hand of the warehouse × SKU after this move (stock card running balance)")
-
-    @staticmethod
-    def resolve_batch_number(obj) -> str:
-        return obj.batch.batch_number
 
     @staticmethod
     def resolve_balance_after(obj) -> int | None:

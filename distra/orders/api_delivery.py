@@ -13,6 +13,7 @@ from ninja import Field, Header, Router, Schema, Status
 
 from distra.core.api import ERROR_RESPONSES, Id
 from distra.core.db import retry_on_conflict
+from distra.inventory.schemas import BatchOut
 from distra.orders import services
 from distra.orders.api_orders import answer, channel_of
 from distra.orders.choices import ReturnCondition, ShortfallReason
@@ -57,7 +58,7 @@ class ReturnIn(Schema):
     reason: str = Field(..., min_length=1, max_length=200)
 
 
-class ReturnLineOut(Schema):
+class ReturnLineOut(BatchOut):
     line_id: int
     sku_id: int
     batch_id: int
@@ -68,10 +69,6 @@ class ReturnLineOut(Schema):
     @staticmethod
     def resolve_sku_id(obj) -> int:
         return obj.line.sku_id
-
-    @staticmethod
-    def resolve_batch_number(obj) -> str:
-        return obj.batch.batch_number
 
 
 class ReturnOut(Schema):

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from distra.core.api import Id
+from distra.inventory.schemas import BatchOut
 from distra.orders.choices import EventKind, OrderChannel, OrderStatus
 
 Units = Field(0, ge=0, le=10**6)
@@ -45,21 +46,13 @@ class OrderApproveIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class OrderAllocationOut(Schema):
+class OrderAllocationOut(BatchOut):
     id: int
     batch_id: int
     batch_number: str
     expires_on: date
     quantity: int
     delivered: int
-
-    @staticmethod
-    def resolve_batch_number(obj) -> str:
-        return obj.batch.batch_number
-
-    @staticmethod
-    def resolve_expires_on(obj) -> date:
-        return obj.batch.expires_on
 
 
 class OrderLineOut(Schema):

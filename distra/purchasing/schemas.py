@@ -5,6 +5,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from distra.core.api import Id
+from distra.inventory.schemas import BatchOut
 from distra.purchasing.choices import EventChannel, POAction, POStatus, ShipmentStatus
 
 Units = Field(0, ge=0, le=10**6)
@@ -132,7 +133,7 @@ class GrnOut(Schema):
         return list(obj.lines.all())
 
 
-class ShipmentLineOut(Schema):
+class ShipmentLineOut(BatchOut):
     id: int
     order_line_id: int
     batch_id: int
@@ -140,14 +141,6 @@ class ShipmentLineOut(Schema):
     expires_on: date
     quantity: int
     transfer_id: int
-
-    @staticmethod
-    def resolve_batch_number(obj) -> str:
-        return obj.batch.batch_number
-
-    @staticmethod
-    def resolve_expires_on(obj) -> date:
-        return obj.batch.expires_on
 
 
 class ShipmentOut(Schema):
