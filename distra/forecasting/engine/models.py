@@ -19,6 +19,8 @@ from .calendar import calendar_features
 
 # How much history the local models read: older periods cost time and rarely help.
 STAT_WINDOW = {"D": 365, "W": 4 * 52, "M": 10 * 12}
+# Above this many series only the vectorised models and the global model run.
+LOCAL_LIMIT = 3000
 # How much history the global model learns from, per series.
 GLOBAL_WINDOW = {"D": 3 * 365, "W": 3 * 52, "M": 10 * 12}
 
@@ -38,47 +40,36 @@ class Spec:
 
 
 def stat_models(spec: Spec) -> list:
-    """statsforecast models by frequency (aliases are the member names shown to users)."""
-    from statsforecast.models import (
-        IMAPA,
-        TSB,
-        AutoETS,
-        AutoTheta,
-        Naive,
-        SeasonalNaive,
-        SeasonalWindowAverage,
-        WindowAverage,
-    )
+    """statsforecast models by frequency (aliases are the member names shown to users). The simple
+    ones (naive, seasonal naive, moving averages, TSB) are in fast.py, vectorised."""
+    from statsforecast.models import IMAPA, AutoETS, AutoTheta, SimpleExponentialSmoothingOptimized
 
-    s, h = spec.season, spec.horizon
-    models = [SeasonalNaive(s, alias="seasonal_naive"), TSB(0.1, 0.1, alias="tsb"), IMAPA(alias="imapa")]
     if spec.freq == "D":
-        models += [WindowAverage(28, alias="moving_average"), AutoETS(season_length=s, alias="auto_ets")]
-    elif spec.freq == "W":
+        return [IMAPA(alias="imapa"), AutoETS(season_length=spec.season, alias="auto_ets")]
+    if spec.freq == "W":
         # AutoETS drops seasons above 24: the 52-week season comes from the seasonal window
-        # average and the global model (week of year, lag 52).
-        models += [Naive(alias="naive"), WindowAverage(max(4, min(13, h)), alias="moving_average"),
-                   SeasonalWindowAverage(s, 2, alias="seasonal_average"), AutoETS(season_length=1, alias="auto_ets")]
-    else:
-        models += [Naive(alias="naive"), WindowAverage(6, alias="moving_average"),
-                   AutoETS(season_length=s, alias="auto_ets"), AutoTheta(season_length=s, alias="auto_theta")]
-    return models
+        # average (fast.py) and the global model (week of year, lag 52).
+        return [IMAPA(alias="imapa"), SimpleExponentialSmoothingOptimized(alias="ses")]
+    return [IMAPA(alias="imapa"), AutoETS(season_length=spec.season, alias="auto_ets"),
+            AutoTheta(season_length=spec.season, alias="auto_theta")]
 
 
-def predict_stats(train: pd.DataFrame, spec: Spec) -> pd.DataFrame:
-    """Forecasts of every local model: unique_id, t and one column per model alias."""
-    from statsforecast import StatsForecast
-    from statsforecast.models import Naive
+def predict_local(train: pd.DataFrame, spec: Spec) -> pd.DataFrame:
+    """Forecasts of every local model: unique_id, t and one column per model alias. The
+    statsforecast models run only up to LOCAL_LIMIT series (they fit one series at a time)."""
+    from .fast import predict_fast
 
     last_t = int(train["t"].max())
     recent = train.loc[train["t"] > last_t - STAT_WINDOW[spec.freq], ["unique_id", "t", "y"]]
+    out = predict_fast(recent, spec.freq, spec.season, spec.horizon)
+    if recent["unique_id"].nunique() > LOCAL_LIMIT:
+        return out
+    from statsforecast import StatsForecast
+    from statsforecast.models import Naive
+
     sf = StatsForecast(models=stat_models(spec), freq=1, n_jobs=spec.n_jobs, fallback_model=Naive())
-    out = sf.forecast(df=recent.rename(columns={"t": "ds"}), h=spec.horizon)
-    return out.rename(columns={"ds": "t"}).reset_index(drop=True)
-
-
-def member_names(spec: Spec) -> list[str]:
-    return [m.alias for m in stat_models(spec)]
+    stats = sf.forecast(df=recent.rename(columns={"t": "ds"}), h=spec.horizon).rename(columns={"ds": "t"})
+    return out.merge(stats, on=["unique_id", "t"], how="left")
 
 
 def global_features(spec: Spec) -> tuple[list[int], dict]:

@@ -104,7 +104,7 @@ def split_series(panel: Panel, spec: m.Spec, windows: int) -> tuple[pd.DataFrame
 
 
 def predict_members(train: pd.DataFrame, spec: m.Spec, future: pd.DataFrame | None) -> pd.DataFrame:
-    out = m.predict_stats(train, spec)
+    out = m.predict_local(train, spec)
     if spec.use_global:
         out = out.merge(m.predict_global(train, spec, future), on=["unique_id", "t"], how="left")
     members = [c for c in out.columns if c not in ("unique_id", "t")]

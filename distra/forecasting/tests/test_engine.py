@@ -154,3 +154,27 @@ def test_a_few_real_m5_series_beat_seasonal_naive():
     result = forecast(train, 28, "D", use_global=False)
     scores = evaluate(result, test, train, "D").set_index("model")
     assert scores.loc["distra", "rmsse"] < scores.loc["seasonal_naive", "rmsse"]
+
+
+def test_the_vectorised_simple_models_equal_statsforecasts():
+    from statsforecast import StatsForecast
+    from statsforecast.models import TSB, Naive, SeasonalNaive, SeasonalWindowAverage, WindowAverage
+
+    from distra.forecasting.engine.fast import predict_fast
+
+    rng = np.random.default_rng(0)
+    frames = []
+    for i in range(12):
+        n = int(rng.integers(30, 60))
+        y = rng.poisson(rng.uniform(0.3, 5), n).astype(float)
+        y[0] = max(y[0], 1)
+        frames.append(pd.DataFrame({"unique_id": f"s{i:02d}", "t": np.arange(100 - n, 100), "y": y}))
+    train = pd.concat(frames, ignore_index=True)
+    ours = predict_fast(train, "M", 12, 5)
+    models = [Naive(), SeasonalNaive(12), WindowAverage(6), SeasonalWindowAverage(12, 2), TSB(0.1, 0.1)]
+    theirs = StatsForecast(models=models, freq=1).forecast(df=train.rename(columns={"t": "ds"}), h=5).rename(columns={"ds": "t"})
+    joined = ours.merge(theirs, on=["unique_id", "t"])
+    pairs = {"naive": "Naive", "seasonal_naive": "SeasonalNaive", "moving_average": "WindowAverage",
+             "seasonal_average": "SeasWA", "tsb": "TSB"}
+    for mine, name in pairs.items():
+        np.testing.assert_allclose(joined[mine], joined[name], rtol=1e-9, atol=1e-9)
