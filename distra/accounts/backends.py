@@ -1,4 +1,8 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 
 from distra.accounts.permissions import role_permissions
 
@@ -13,3 +17,21 @@ class RoleBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         return role_permissions(getattr(user_obj, "role", ""))
+
+    def get_user_permissions(self, user_obj, obj=None):
+        """The permissions given to the user itself (in the admin), in one plain statement: every
+        API call asks, and the ORM's join costs a millisecond of Python each time."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if user_obj.is_superuser:
+            return super().get_user_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_user_perm_cache"):
+            quote = connection.ops.quote_name
+            through = get_user_model().user_permissions.through._meta.db_table
+            sql = (f"SELECT c.app_label, p.codename FROM {quote(Permission._meta.db_table)} p "  # noqa: S608 (no user text)
+                   f"JOIN {quote(ContentType._meta.db_table)} c ON c.id = p.content_type_id "
+                   f"JOIN {quote(through)} u ON u.permission_id = p.id WHERE u.user_id = %s")
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [user_obj.pk])
+                user_obj._user_perm_cache = {f"{app}.{codename}" for app, codename in cursor.fetchall()}
+        return user_obj._user_perm_cache

@@ -32,11 +32,31 @@ def _statement(vendor: str, table: str, columns: tuple[str, ...], pk_column: str
     return sql + f" RETURNING {quote(pk_column)}"
 
 
-def _fields(model: type[Model]) -> tuple:
-    cached = model.__dict__.get("_distra_insert_fields")
+# Field types whose Python values psycopg sends as they are (ints, text, booleans, Decimals, dates,
+# aware datetimes): get_db_prep_save would hand them back unchanged on PostgreSQL, at about 10 µs
+# a value. Elsewhere (SQLite stores dates and decimals as text) every value is prepared.
+_AS_IS_ON_POSTGRESQL = {
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "CharField", "TextField", "SlugField",
+    "BooleanField", "DecimalField", "DateField", "DateTimeField", "ForeignKey", "OneToOneField",
+}
+
+
+def _fields(model: type[Model], vendor: str) -> tuple:
+    """(field, prepare: bool, stamps: bool) per column INSERT writes, and the foreign keys."""
+    key = f"_distra_insert_plan_{vendor}"
+    cached = model.__dict__.get(key)
     if cached is None:
-        cached = tuple(f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin))
-        model._distra_insert_fields = cached
+        columns = []
+        for field in model._meta.concrete_fields:
+            if isinstance(field, AutoFieldMixin):
+                continue
+            as_is = vendor == "postgresql" and field.get_internal_type() in _AS_IS_ON_POSTGRESQL
+            stamps = bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+            columns.append((field, not as_is, stamps))
+        relations = tuple(f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one)
+        cached = (tuple(columns), relations)
+        setattr(model, key, cached)
     return cached
 
 
@@ -51,14 +71,20 @@ def insert(objs: Sequence[Model], *, skip_conflicts: bool = False) -> bool:
         raise ValueError("skip_conflicts inserts one row at a time: the keys returned could not be matched to the rows.")
     alias = router.db_for_write(model)
     connection = connections[alias]
-    fields = _fields(model)
+    columns, relations = _fields(model, connection.vendor)
     params = []
     for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="insert")  # x_id from an x saved since assigned
-        for field in fields:
-            value = field.pre_save(obj, add=True)
-            params.append(field.get_db_prep_save(value, connection))
-    sql = _statement(connection.vendor, model._meta.db_table, tuple(f.column for f in fields), model._meta.pk.column,
+        for field in relations:  # x_id from an x assigned before it was saved, as save() does
+            if getattr(obj, field.attname) is None and field.is_cached(obj):
+                related = field.get_cached_value(obj)
+                if related is not None:
+                    if related.pk is None:
+                        raise ValueError(f"{model.__name__}.{field.name}: the related object is not saved.")
+                    setattr(obj, field.name, related)  # sets x_id and keeps x cached (setting x_id would drop it)
+        for field, prepare, stamps in columns:
+            value = field.pre_save(obj, add=True) if stamps else getattr(obj, field.attname)
+            params.append(field.get_db_prep_save(value, connection) if prepare else value)
+    sql = _statement(connection.vendor, model._meta.db_table, tuple(f.column for f, _, _ in columns), model._meta.pk.column,
                      len(objs), skip_conflicts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -514,7 +514,7 @@ def _lock_candidates(warehouse_id: int, sku_ids: list[int], earliest_expiry: dat
     return by_sku
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # called inside an order's transaction, which rolls back as a whole
 def stock_allocate(
     *, by, warehouse: Warehouse, requests: Sequence[AllocationRequest], earliest_expiry: date
 ) -> dict[str, list[StockReservation]]:

@@ -189,7 +189,10 @@ def _create(*, by, outlet_id: int, warehouse_id: int | None, by_id: bool, lines:
     warehouse = _check_warehouse(by, setting, warehouse_id, by_id)
     order = Order(outlet=outlet, distributor=outlet.distributor, warehouse=warehouse, channel=channel, created_by=by,
                   idempotency_key=idempotency_key, request_hash=fingerprint, note=note, requested_on=requested_on)
-    order._policy, order._min_shelf_life_days = setting.policy, setting.min_shelf_life_days
+    order._policy = setting.policy
+    order._min_shelf_life_days = setting.min_shelf_life_days
+    if order._min_shelf_life_days is None:  # the channel has none: the default, as earliest_expiry_for reads it
+        order._min_shelf_life_days = getattr(settings, "DISTRA_MIN_SHELF_LIFE_DAYS", 0)
     built = _build_lines(order, lines)
     set_totals(order, built)
     if not insert([order], skip_conflicts=bool(idempotency_key)):
