@@ -27,6 +27,8 @@ NAV = [
     (_("Orders"), "order-list", "orders.view_order", {"order-list", "order-detail", "order-create", "order-edit"}),
     (_("Deliveries"), "delivery-board", "orders.dispatch_order", {"delivery-board", "delivery-pod"}),
     (_("Purchase orders"), "po-list", "purchasing.view_purchaseorder", {"po-list", "po-create", "po-detail", "grn-entry"}),
+    (_("Forecasts"), "forecast-index", "forecasting.view_forecastseries", {"forecast-index", "forecast-series", "forecast-aggregate"}),
+    (_("Replenishment"), "suggestion-list", "replenishment.view_suggestedorder", {"suggestion-list", "suggestion-detail", "near-expiry"}),
     (_("Geography"), "geography", "geography.view_geonode", {"geography"}),
     (_("Schemes and prices"), "scheme-list", "pricing.view_scheme",
      {"scheme-list", "scheme-create", "scheme-detail", "price-list-list", "price-list-create", "price-list-detail"}),
