@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from distra.core.money import round_money
 
@@ -65,6 +66,14 @@ class SkuFacts:
     mrp: Decimal
     base_price: Decimal
     is_active: bool = True
+
+    @property
+    def keys(self) -> frozenset:
+        """What a scheme's product targets may name to reach this SKU: itself, its brand, its
+        category and every category above it (a category target includes its children)."""
+        parts = self.category_path.strip("/").split("/") if self.category_path.strip("/") else []
+        paths = ("c", *("/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)))
+        return frozenset({("s", self.id), ("b", self.brand_id), *(("c", p) for p in paths[1:])})
 
 
 @dataclass(frozen=True)
@@ -130,17 +139,26 @@ class SchemeFacts:
                 and (not self.distributor_ids or outlet.distributor_id in self.distributor_ids)
                 and (not self.outlet_ids or outlet.outlet_id in self.outlet_ids))
 
+    @property
+    def product_keys(self) -> frozenset:
+        """The product targets as SkuFacts.keys name them (empty: every SKU)."""
+        cached = self.__dict__.get("_product_keys")
+        if cached is None:
+            cached = frozenset({*(("s", i) for i in self.sku_ids), *(("b", i) for i in self.brand_ids),
+                                *(("c", p) for p in self.category_paths)})
+            object.__setattr__(self, "_product_keys", cached)
+        return cached
+
     def targets_sku(self, sku: SkuFacts) -> bool:
-        if not (self.sku_ids or self.category_paths or self.brand_ids):
-            return True
-        return (sku.id in self.sku_ids or sku.brand_id in self.brand_ids
-                or any(sku.category_path.startswith(p) for p in self.category_paths))
+        keys = self.product_keys
+        return not keys or not keys.isdisjoint(sku.keys)
 
 
 # Results ----------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class AppliedScheme:
+class AppliedScheme(NamedTuple):
+    """One scheme's benefit on one line (a tuple: thousands are made per quote)."""
+
     scheme_id: int
     code: str
     name: str
@@ -306,13 +324,13 @@ class _Line:
     price: UnitPrice
     gross: Decimal
     left: Decimal  # what is left of the net for further discounts
+    keys: frozenset = frozenset()  # the SKU's keys (SkuFacts.keys), computed once
     exclusive: bool = False  # an exclusive scheme has applied
     touched: bool = False  # some scheme has applied
     applied: list[AppliedScheme] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Give:
+class _Give(NamedTuple):
     line: _Line
     amount: Decimal  # the raw benefit, before rounding and capping
     free_quantity: int = 0
@@ -440,7 +458,15 @@ def _candidate_lines(s: SchemeFacts, lines: Sequence[_Line]) -> list[_Line]:
     if s.kind == COMBO:
         wanted = {sku_id for sku_id, _ in s.combo}
         return [line for line in lines if line.sku.id in wanted]
-    return [line for line in lines if s.targets_sku(line.sku)]
+    keys = s.product_keys
+    return list(lines) if not keys else [line for line in lines if not keys.isdisjoint(line.keys)]
+
+
+def _may_touch(s: SchemeFacts, in_basket: frozenset) -> bool:
+    """Whether a scheme targets any SKU of the basket (``in_basket``: the union of the lines' keys)."""
+    if s.kind == COMBO:
+        return any(("s", sku_id) in in_basket for sku_id, _ in s.combo)
+    return not s.product_keys or not s.product_keys.isdisjoint(in_basket)
 
 
 def _open_to(s: SchemeFacts, line: _Line) -> bool:
@@ -513,10 +539,11 @@ def price_basket(*, outlet: OutletFacts, lines: Sequence[tuple[int, int]], skus:
         sku = skus[sku_id]
         price = unit_price(sku, ranked)
         gross = round_money(price.selling * quantity)
-        work.append(_Line(sku, quantity, price, gross, gross))
+        work.append(_Line(sku, quantity, price, gross, gross, sku.keys))
     usage, not_applied = {}, []
     ctx = _Ctx(outlet, skus, prices)
-    live = sorted((s for s in schemes if s.valid_on(on) and s.targets_outlet(outlet)), key=scheme_rank)
+    in_basket = frozenset().union(*(line.keys for line in work))
+    live = sorted((s for s in schemes if s.valid_on(on) and s.targets_outlet(outlet) and _may_touch(s, in_basket)), key=scheme_rank)
     for s in live:
         try:
             usage[s.id] = _apply_one(s, work, ctx, budget_left or {})

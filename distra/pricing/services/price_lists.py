@@ -139,3 +139,17 @@ def price_list_transition(*, by, price_list: PriceList, to: str, note: str = "")
                      for i in pl.items.select_related("sku")])
     move_to(pl, to, by=by, note=note)
     return pl
+
+
+@transaction.atomic
+def price_list_item_set(*, by, price_list: PriceList, sku, selling_price, landing_price=None) -> PriceListItem:
+    """Add or change one SKU's prices on a draft list (the import's row-by-row write)."""
+    require_perm(by, CHANGE)
+    pl = lock(price_list)
+    if pl.status not in EDITABLE:
+        raise TransitionNotAllowed(pl, "edited")
+    (item,) = parse_items([{"sku": sku, "selling_price": selling_price, "landing_price": landing_price}])
+    row, created = PriceListItem.objects.update_or_create(price_list=pl, sku=sku, defaults={
+        "selling_price": item.selling_price, "landing_price": item.landing_price})
+    record(pl, by=by, kind=EventKind.EDITED, sku=sku.code, created=created)
+    return row

@@ -5,6 +5,7 @@ draft price list or scheme."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
@@ -49,6 +50,22 @@ def price_order_lines(*, outlet: Outlet, warehouse=None, lines: Sequence[tuple[S
                         schemes=schemes, on=on, budget_left=left)
 
 
+@dataclass(frozen=True)
+class _Sku:
+    """What a quote needs of a SKU it was given (a full SKU row is not)."""
+
+    pk: int
+    code: str
+    is_active: bool
+
+
+@dataclass(frozen=True)
+class _Outlet:
+    pk: int
+    code: str
+    status: str
+
+
 def _checked_lines(lines: Sequence[dict]) -> list[tuple[SKU, int]]:
     """``[{"sku_id", "quantity"}]`` checked: known active SKUs, once each, quantities 1 to 10^9."""
     problems: Problems = {}
@@ -57,7 +74,7 @@ def _checked_lines(lines: Sequence[dict]) -> list[tuple[SKU, int]]:
     if len(lines) > MAX_LINES:
         add(problems, "lines", "too_many_lines", f"A basket has at most {MAX_LINES} lines.")
     raise_if(problems)
-    known = SKU.objects.in_bulk([line["sku_id"] for line in lines])
+    known = {row[0]: _Sku(*row) for row in SKU.objects.filter(pk__in=[line["sku_id"] for line in lines]).values_list("pk", "code", "is_active")}
     checked, seen = [], set()
     for i, line in enumerate(lines):
         sku, qty = known.get(line["sku_id"]), line["quantity"]
@@ -76,10 +93,11 @@ def _checked_lines(lines: Sequence[dict]) -> list[tuple[SKU, int]]:
     return checked
 
 
-def _outlet_in_scope(by, outlet_id: int) -> Outlet:
-    outlet = Outlet.objects.for_user(by).filter(pk=outlet_id).first()
-    if outlet is None:
+def _outlet_in_scope(by, outlet_id: int) -> _Outlet:
+    row = Outlet.objects.for_user(by).filter(pk=outlet_id).values_list("pk", "code", "status").first()
+    if row is None:
         raise NotFound(f"No outlet with id {outlet_id}.")
+    outlet = _Outlet(*row)
     if outlet.status != OutletStatus.ACTIVE:
         problems: Problems = {}
         add(problems, "outlet_id", "outlet_inactive", f"Outlet {outlet.code} is {outlet.status}; it cannot order.")
@@ -87,7 +105,7 @@ def _outlet_in_scope(by, outlet_id: int) -> Outlet:
     return outlet
 
 
-def quote(*, by, outlet_id: int, lines: Sequence[dict], on: date | None = None) -> tuple[Outlet, PricedBasket]:
+def quote(*, by, outlet_id: int, lines: Sequence[dict], on: date | None = None) -> tuple[_Outlet, PricedBasket]:
     """Price a basket for an outlet in ``by``'s scope without ordering (the rep app's and the
     retailer's view). Writes nothing."""
     require_perm(by, VIEW)
@@ -96,7 +114,7 @@ def quote(*, by, outlet_id: int, lines: Sequence[dict], on: date | None = None) 
 
 
 def preview(*, by, outlet_id: int, lines: Sequence[dict], on: date | None = None, scheme: Scheme | None = None,
-            price_list: PriceList | None = None) -> tuple[Outlet, PricedBasket]:
+            price_list: PriceList | None = None) -> tuple[_Outlet, PricedBasket]:
     """A quote with a draft (or paused) scheme or price list taken as live: what it would do to
     this basket."""
     require_perm(by, VIEW)
