@@ -233,7 +233,8 @@ class SchemeImporter(KindImporter):
                      "brand_codes": [t.brand.code for t in targets if t.brand_id]}
         overall = next((b.limit for b in s.budgets.all() if b.distributor_id is None), "")
         slabs = "|".join(f"{x['min']}-{x['max'] or ''}:{x['percent']}" for x in s.slabs)
-        combo = "|".join(f"{x['sku_id']}:{x['quantity']}" for x in s.combo_items)
+        codes = SKU.objects.in_bulk([x["sku_id"] for x in s.combo_items]) if s.combo_items else {}
+        combo = "|".join(f"{codes[x['sku_id']].code}:{x['quantity']}" for x in s.combo_items if x["sku_id"] in codes)
         return [s.code, s.name, s.kind, s.description, s.valid_from, s.valid_to or "", s.priority, s.stacking, s.funding_share_pct,
                 s.percent or "", s.amount or "", s.per, slabs, s.buy_quantity or "", s.free_quantity or "",
                 getattr(s.free_sku, "code", ""), s.max_free_per_order or "", combo, s.min_last_quarter_value or "",
