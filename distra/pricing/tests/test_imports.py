@@ -59,3 +59,19 @@ def test_only_the_brand_imports_pricing(org, catalog):
 
     with pytest.raises(Forbidden):
         data_import(by=org.users["dist_one"], kind="schemes", data=SCHEMES.encode(), filename="s.csv")
+
+
+def test_an_export_of_draft_schemes_and_lists_imports_back_cleanly(org, catalog):
+    import csv
+    import io
+
+    from distra.integrations.selectors import export_table
+
+    run(org, "schemes", SCHEMES.replace("11-:4", "10-:4"))
+    run(org, "price_lists", PRICES.replace("8.50", "6.50"))
+    for kind in ("schemes", "price_lists"):
+        header, rows = export_table(user=org.users["brand"], kind=kind)
+        out = io.StringIO()
+        csv.writer(out).writerows([header, *rows])
+        report = run(org, kind, out.getvalue(), dry_run=True)
+        assert (kind, report.problems, report.failed) == (kind, [], 0)

@@ -19,7 +19,7 @@ from distra.pricing.domain import (
 )
 from distra.pricing.tests.facts import DAY, OUTLET, SKUS, price_list, scheme, slabs
 
-FAST = settings(max_examples=40, deadline=None)
+FAST = settings(max_examples=30, deadline=None)
 prices = st.decimals(min_value=D("0.50"), max_value=D("30.00"), places=2)
 lists = st.lists(
     st.builds(lambda pk, prio, p1, p2, p3, outlet: price_list(pk, f"PL-{pk}", {1: (p1, p1), 2: (p2, p2), 3: (p3, p3)}, priority=prio,
