@@ -27,6 +27,10 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Stock alert evaluations are enqueued at once, one per transaction, so that a test sees the
+    # task its movement enqueued; the coalescing of production (deferred, once per pair and
+    # interval) has its own tests in distra/inventory/tests/test_alert_coalescing.py.
+    settings.DISTRA_ALERT_COALESCE_SECONDS = 0
 
 
 def pytest_report_header(config):

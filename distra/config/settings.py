@@ -248,6 +248,9 @@ LOGGING = {
 # and the minimum remaining shelf life (days) of a batch allocated to a channel without a row.
 DISTRA_ORDER_POLICY = {"shortfall_policy": os.environ.get("DISTRA_SHORTFALL_POLICY", "backorder"), "auto_allocate": True}
 DISTRA_MIN_SHELF_LIFE_DAYS = int(os.environ.get("DISTRA_MIN_SHELF_LIFE_DAYS", "0"))
+# Stock alerts after movements: evaluated by a task deferred this many seconds, at most once per
+# (warehouse, SKU) and interval in each process (0: one task per transaction, at once).
+DISTRA_ALERT_COALESCE_SECONDS = float(os.environ.get("DISTRA_ALERT_COALESCE_SECONDS", "5"))
 # Billing: days from an invoice's date to its due date (until the credit issue brings per-outlet terms).
 DISTRA_DEFAULT_CREDIT_DAYS = int(os.environ.get("DISTRA_DEFAULT_CREDIT_DAYS", "15"))
 

@@ -8,10 +8,13 @@ the condition no longer holds. The conditions themselves are ``domain.alert_cond
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -128,8 +131,50 @@ class _Pending:
         for warehouse_id, sku_id in self.pairs:
             by_warehouse.setdefault(warehouse_id, set()).add(sku_id)
         self.pairs = set()
+        delay = getattr(settings, "DISTRA_ALERT_COALESCE_SECONDS", 5)
+        if delay and evaluate_stock_alerts.get_backend().supports_defer:
+            _coalesced.enqueue(evaluate_stock_alerts, by_warehouse, delay)
+            return
         for warehouse_id, sku_ids in sorted(by_warehouse.items()):
             evaluate_stock_alerts.enqueue(warehouse_id, sorted(sku_ids))
+
+
+class _Coalesced:
+    """Evaluations already scheduled by this process, per (warehouse, SKU): when each will run.
+
+    On the order path every order touches a few SKUs at one warehouse; evaluating each order's
+    alerts would enqueue one task per order (a row written, then a worker's eight queries). With
+    a backend that can defer, an evaluation is scheduled ``delay`` seconds ahead instead, and a
+    pair already covered by a scheduled evaluation that will run at least ``MARGIN`` seconds from
+    now (after this transaction, which has just committed) is not scheduled again: at most one
+    task per warehouse and ``delay`` seconds of busy ordering. An alert is raised at most
+    ``delay`` seconds late; the daily check catches anything missed (a process killed with
+    evaluations scheduled only in its memory loses nothing: the tasks are rows already)."""
+
+    MARGIN = 1.0
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.runs_at: dict[tuple[str, int, int], float] = {}
+
+    def enqueue(self, task, by_warehouse: dict[int, set[int]], delay: float) -> None:
+        alias, now = transaction.get_connection().alias, time.monotonic()
+        with self.lock:
+            if len(self.runs_at) > 100_000:
+                self.runs_at = {k: t for k, t in self.runs_at.items() if t > now}
+            due = {}
+            for warehouse_id, sku_ids in by_warehouse.items():
+                new = sorted(s for s in sku_ids if self.runs_at.get((alias, warehouse_id, s), 0) < now + self.MARGIN)
+                if new:
+                    due[warehouse_id] = new
+                    for sku_id in new:
+                        self.runs_at[(alias, warehouse_id, sku_id)] = now + delay
+        run_after = timezone.now() + timedelta(seconds=delay)
+        for warehouse_id, sku_ids in sorted(due.items()):
+            task.using(run_after=run_after).enqueue(warehouse_id, sku_ids)
+
+
+_coalesced = _Coalesced()
 
 
 def alerts_on_commit(pairs: Iterable[tuple[int, int]]) -> None:
