@@ -29,6 +29,25 @@ def _max_params() -> int:
     return 30_000  # PostgreSQL allows 65,535 per statement
 
 
+def _preparer(field):
+    """``field.get_db_prep_save`` for one load, remembering each value's answer: a history repeats
+    the same timestamps, dates and prices many times (every line and move of an order shares its
+    times), and preparing a value is the costly part of a row. Unhashable values (JSON) are not
+    remembered."""
+    memo: dict = {}
+
+    def prepare(value):
+        try:
+            return memo[value]
+        except KeyError:
+            memo[value] = prepared = field.get_db_prep_save(value, connection)
+            return prepared
+        except TypeError:
+            return field.get_db_prep_save(value, connection)
+
+    return prepare
+
+
 def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence], *, progress=None) -> int:
     """INSERT ``rows`` (tuples of Python values in the order of ``fields``, attnames such as
     ``order_id`` for foreign keys) into ``model``'s table; returns how many. Concrete fields not
@@ -41,10 +60,7 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence], *, progr
     if rest:
         rows = (tuple(row) + defaults for row in rows)
     columns = named + rest
-    prepare = [
-        (lambda value, f=field: f.get_db_prep_save(value, connection)) if field.get_internal_type() in _PREPARED_TYPES else None
-        for field in columns
-    ]
+    prepare = [_preparer(field) if field.get_internal_type() in _PREPARED_TYPES else None for field in columns]
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in columns)}) VALUES "
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"

@@ -6,9 +6,9 @@ The rows are what those services would leave behind for an order that went all t
 delivery: status delivered, lines allocated = delivered (a stockout's shortfall cancelled),
 timestamps submitted ≤ approved ≤ allocated ≤ invoiced ≤ dispatched ≤ delivered, a ``created``
 event and a ``delivered`` status event (the steps between are compacted into its detail), a sale
-issue per line and batch at the delivery time. History orders hold no allocation rows: their
-reservations were opened and closed before the history ends, and the batches they took are on
-their sale-issue moves (source ``order:<id>:<line>``).
+issue per line and batch at the delivery time, and per line and batch an allocation holding a
+reservation that opened at allocation and closed (issued) at delivery, so an order's batches are on
+its allocations as on a live order's, and reserved (the open reservations) is untouched.
 """
 
 from __future__ import annotations
@@ -22,10 +22,15 @@ from distra.accounts.models import User
 from distra.catalog.models import SKU
 from distra.core.bulk import insert_rows, reset_sequences
 from distra.demo.history_plan import HistoryPlan, OrderPlan
-from distra.inventory.history import HistoricMove, history_post
+from distra.inventory.history import (
+    HistoricMove,
+    HistoricReservation,
+    history_post,
+    history_reservations_post,
+)
 from distra.inventory.models import Batch
 from distra.orders.domain import line_amounts
-from distra.orders.models import Order, OrderEvent, OrderLine
+from distra.orders.models import Order, OrderAllocation, OrderEvent, OrderLine
 from distra.partners.models import Distributor, Outlet, Warehouse
 
 ORDER_FIELDS = ("id", "outlet_id", "distributor_id", "warehouse_id", "status", "channel", "created_by_id", "idempotency_key",
@@ -35,6 +40,7 @@ ORDER_FIELDS = ("id", "outlet_id", "distributor_id", "warehouse_id", "status", "
 LINE_FIELDS = ("id", "order_id", "line_no", "sku_id", "quantity", "unit_price", "discount_pct", "tax_rate", "gross", "discount",
                "net", "tax", "total", "allocated", "cancelled", "backordered", "delivered", "returned", "shortfall_reason",
                "created_at", "updated_at")
+ALLOCATION_FIELDS = ("line_id", "batch_id", "quantity", "reservation_id", "delivered", "created_at", "updated_at")
 EVENT_FIELDS = ("order_id", "kind", "from_status", "to_status", "user_id", "channel", "detail", "created_at", "updated_at")
 COMPACTED = {"history": True, "steps": ["submitted", "approved", "allocated", "invoiced", "dispatched", "delivered"]}
 
@@ -68,7 +74,12 @@ def write_history(history: HistoryPlan, *, progress=None) -> dict[str, int]:
     ))
     ids.batch = {(b.sku_code, b.number): first_batch + i for i, b in enumerate(history.batches)}
     first_order, first_line = _next_id(Order), _next_id(OrderLine)
-    lines, sales = _write_orders(history.orders, ids, first_order, first_line, progress)
+    lines, sales, held = _write_orders(history.orders, ids, first_order, first_line, progress)
+    reservation_ids = history_reservations_post(reservations=[reservation for _line_id, reservation in held])
+    insert_rows(OrderAllocation, ALLOCATION_FIELDS, (
+        (line_id, r.batch_id, r.quantity, reservation_id, r.quantity, r.opened_at, r.closed_at)
+        for (line_id, r), reservation_id in zip(held, reservation_ids, strict=True)
+    ))
     moves = [
         HistoricMove(ids.warehouse[m.warehouse_code], ids.sku[m.sku_code][0], ids.batch[(m.sku_code, m.batch_number)], m.quantity,
                      m.kind, m.at, m.key, source_type="demo", reason=m.reason)
@@ -76,21 +87,25 @@ def write_history(history: HistoryPlan, *, progress=None) -> dict[str, int]:
     ] + sales
     posted = history_post(moves=moves, progress=progress)
     reset_sequences(Batch, Order, OrderLine)
-    return {"batches": len(history.batches), "orders": len(history.orders), "order_lines": lines, "stock_moves": posted.moves,
-            "stock_balances": posted.balances}
+    return {"batches": len(history.batches), "orders": len(history.orders), "order_lines": lines, "order_allocations": len(held),
+            "stock_moves": posted.moves, "stock_balances": posted.balances}
 
 
 def _made_at(batch):
     return datetime.combine(batch.manufactured_on, time(6), timezone.get_current_timezone())
 
 
-def _write_orders(orders: list[OrderPlan], ids: _Ids, first_order: int, first_line: int, progress) -> tuple[int, list[HistoricMove]]:
-    order_rows, line_rows, event_rows, sales = [], [], [], []
+def _write_orders(orders: list[OrderPlan], ids: _Ids, first_order: int, first_line: int,
+                  progress) -> tuple[int, list[HistoricMove], list[tuple[int, HistoricReservation]]]:
+    """Insert the orders, lines and events; return the line count, the sale issues and, per line
+    and batch, the (line id, reservation) its allocation holds."""
+    order_rows, line_rows, event_rows, sales, held = [], [], [], [], []
     amounts_cache: dict[tuple, object] = {}
     line_id = first_line
     for n, order in enumerate(orders):
         order_id = first_order + n
         warehouse_id = ids.warehouse[order.warehouse_code]
+        approved, taker = order.placed_at + timedelta(seconds=2), ids.taker[order.distributor_code]
         totals = [0, 0, 0, 0]
         for line_no, line in enumerate(order.lines, start=1):
             sku_id, price, tax_rate = ids.sku[line.sku_code]
@@ -103,14 +118,15 @@ def _write_orders(orders: list[OrderPlan], ids: _Ids, first_order: int, first_li
             line_rows.append((line_id, order_id, line_no, sku_id, line.quantity, price, line.discount_pct, tax_rate, amounts.gross,
                               amounts.discount, amounts.net, amounts.tax, amounts.total, line.allocated,
                               line.quantity - line.allocated, 0, line.allocated, 0, "", order.placed_at, order.delivered_at))
-            line_id += 1
             for batch_number, quantity in line.picks:
                 batch_id = ids.batch[(line.sku_code, batch_number)]
                 sales.append(HistoricMove(warehouse_id, sku_id, batch_id, -quantity, "sale_issue", order.delivered_at,
                                           f"order:{order_id}:{line_no}:{batch_id}:sale_issue", source_type="order",
                                           source_id=str(order_id), source_line=line_no))
-        approved = order.placed_at + timedelta(seconds=2)
-        taker = ids.taker[order.distributor_code]
+                key = f"order-line:{order_id}:{line_no}:{batch_id}"
+                held.append((line_id, HistoricReservation(warehouse_id, sku_id, batch_id, quantity, key, approved + timedelta(seconds=1),
+                                                          order.delivered_at, taker)))
+            line_id += 1
         channel = "mobile" if n % 3 else "web"
         order_rows.append((
             order_id, ids.outlet[order.outlet_code], ids.distributor[order.distributor_code], warehouse_id, "delivered", channel,
@@ -128,4 +144,4 @@ def _write_orders(orders: list[OrderPlan], ids: _Ids, first_order: int, first_li
         insert_rows(model, fields, rows, progress=bar)
         if bar is not None:
             bar.close()
-    return len(line_rows), sales
+    return len(line_rows), sales, held

@@ -5,8 +5,10 @@ One distributor asks for approval above an order value (its big orders wait, one
 rejected); the warehouse that is out of a SKU today (the history's ongoing stockout) holds
 back-orders waiting for stock; every distributor has orders in draft, allocated, invoiced,
 dispatched, delivered and cancelled, and some partially delivered. ``submitted`` is transient
-(submitting moves an order on to approval or approved in the same transaction), so no order rests
-there. Invoicing and delivery are used only when their services are installed.
+through the services (submitting moves an order on to approval or approved in the same
+transaction), so the one order resting there is a draft moved to submitted by the order services'
+own transition (``move_to``, with its event), as an order just synced from a rep's phone whose
+checks have not run yet. Invoicing and delivery are used only when their services are installed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from distra.catalog.models import SKU
 from distra.inventory.models import StockBalance
 from distra.orders import services as orders
 from distra.orders.models import Order, OrderPolicy
+from distra.orders.services.ordering import move_to
 from distra.partners.models import Distributor, Outlet, Warehouse
 
 APPROVAL_ABOVE = Decimal("25000.00")
@@ -111,6 +114,13 @@ class _Maker:
             entered.append(self.delivered_line(line_id=line.pk, delivered=delivered, reason="damaged" if short else ""))
         return self.deliver(by=self.user, order=order, lines=entered, received_by=order.outlet.owner_name)
 
+    def submitted(self) -> Order | None:
+        order = self.create(self.lines(2), submit=False)
+        if order is not None:
+            order = Order.objects.get(pk=order.pk)
+            move_to(order, "submitted", by=self.user, channel="mobile", stamp="submitted_at", note="Synced from the rep's phone")
+        return order
+
     def cancelled(self) -> Order | None:
         order = self.allocated()
         if order is None:
@@ -132,6 +142,7 @@ def build_live_orders(*, seed: int, stockout: tuple[str, str] | None) -> Counter
             _everyday(maker, partly=index % 2 == 0, cancel=index % 2 == 1 or index == 0)
             if index == 0:
                 _approvals(maker)
+                maker.submitted()
     if stockout is not None:
         _backorders(rng, *stockout)
     return Counter(Order.objects.filter(created_at__gte=timezone.now() - timedelta(hours=1))

@@ -12,6 +12,9 @@ instead of one locked service call per move, which would take hours. It is for h
   the balances it creates are exactly the sums of its moves; no reservation is touched;
 - each move keeps its own ``created_at`` (when it happened), so demand windows and the stock card
   see the history at its dates;
+- ``history_reservations_post`` writes the reservations such history held (an order's allocations,
+  opened at allocation and closed at delivery): closed ones only, so reserved (the sum of the open
+  reservations) stays what the balances say;
 - nothing is locked: the caller is the only writer (the seed, a maintenance import) and runs it
   inside its transaction; afterwards the caller runs ``selectors.stock_verify`` (what ``distra
   stock verify`` runs) and refuses to commit on any difference.
@@ -23,9 +26,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from distra.core.bulk import insert_rows
+from django.db.models import Max
+
+from distra.core.bulk import insert_rows, reset_sequences
 from distra.inventory.choices import AdjustmentReason, MoveKind
-from distra.inventory.models import StockBalance, StockMove
+from distra.inventory.models import StockBalance, StockMove, StockReservation
 
 MOVE_FIELDS = ("warehouse_id", "sku_id", "batch_id", "quantity", "kind", "reason", "note", "source_type", "source_id",
                "source_line", "source_key", "user_id", "created_at", "updated_at")
@@ -81,6 +86,43 @@ def history_post(*, moves: Sequence[HistoricMove], user_id: int | None = None, p
     return HistoryPosted(moves=len(moves), balances=len(totals))
 
 
+@dataclass(frozen=True, slots=True)
+class HistoricReservation:
+    """A reservation that was opened at ``opened_at`` and closed at ``closed_at`` (issued)."""
+
+    warehouse_id: int
+    sku_id: int
+    batch_id: int
+    quantity: int
+    source_key: str
+    opened_at: datetime
+    closed_at: datetime
+    user_id: int | None = None
+
+
+def history_reservations_post(*, reservations: Sequence[HistoricReservation]) -> list[int]:
+    """Insert ``reservations``, all closed, and return their ids in the same order (for the rows
+    that hold them, such as order allocations). Raises ``HistoryRejected`` before writing anything
+    if a quantity is not a whole number above zero, one closes before it opens, or a source key is
+    repeated or taken. Reserved quantities do not change: only open reservations count."""
+    keys = {r.source_key for r in reservations}
+    if len(keys) != len(reservations):
+        raise HistoryRejected("Two reservations share a source key.")
+    for r in reservations:
+        if isinstance(r.quantity, bool) or not isinstance(r.quantity, int) or r.quantity <= 0 or r.closed_at < r.opened_at:
+            raise HistoryRejected(f"{r.source_key}: a whole quantity above zero, closed after it opened.")
+    if StockReservation.objects.exists() and _any_key_taken(keys, StockReservation):
+        raise HistoryRejected("A reservation source key was used before.")
+    first = (StockReservation.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+    insert_rows(StockReservation, ("id", "warehouse_id", "sku_id", "batch_id", "quantity", "source_key", "is_open", "closed_at",
+                                   "user_id", "created_at", "updated_at"), (
+        (first + i, r.warehouse_id, r.sku_id, r.batch_id, r.quantity, r.source_key, False, r.closed_at, r.user_id, r.opened_at,
+         r.closed_at) for i, r in enumerate(reservations)
+    ))
+    reset_sequences(StockReservation)
+    return list(range(first, first + len(reservations)))
+
+
 def _check(moves: Sequence[HistoricMove]) -> dict[tuple[int, int, int], int]:
     """The final on hand per position, after checking kinds, reasons, quantities, unique keys and
     that no running balance goes negative (at equal times, receipts count first)."""
@@ -106,10 +148,10 @@ def _check(moves: Sequence[HistoricMove]) -> dict[tuple[int, int, int], int]:
     return running
 
 
-def _any_key_taken(keys: set[str]) -> bool:
-    """Whether any key is in the ledger already, asked in chunks (a few queries per 100,000 keys)."""
+def _any_key_taken(keys: set[str], model=StockMove) -> bool:
+    """Whether any key is in ``model``'s rows already, asked in chunks (a few queries per 100,000 keys)."""
     ordered = sorted(keys)
-    return any(StockMove.objects.filter(source_key__in=ordered[i:i + 900]).exists() for i in range(0, len(ordered), 900))
+    return any(model.objects.filter(source_key__in=ordered[i:i + 900]).exists() for i in range(0, len(ordered), 900))
 
 
 def _positions_with_balances(positions: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

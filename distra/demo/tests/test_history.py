@@ -20,7 +20,8 @@ from distra.inventory.choices import MoveKind
 from distra.inventory.history import HistoricMove, HistoryRejected, history_post
 from distra.inventory.models import StockAlert, StockBalance, StockMove
 from distra.inventory.selectors import stock_verify
-from distra.orders.models import Order, OrderEvent, OrderLine
+from distra.orders.choices import ORDER_TRANSITIONS
+from distra.orders.models import Order, OrderAllocation, OrderEvent, OrderLine
 from distra.partners.models import Outlet, Warehouse
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -128,10 +129,34 @@ def test_stockouts_lost_sales_and_expiry_alerts(demo):
     assert {"near_expiry", "expired", "out_of_stock"} <= kinds
 
 
-def test_live_orders_exist_in_every_reachable_state(demo):
+def test_history_orders_hold_closed_allocations_of_the_batches_they_issued(demo):
+    history_lines = OrderLine.objects.filter(order__in=_history())
+    allocations = OrderAllocation.objects.filter(line__in=history_lines)
+    assert allocations.count() > history_lines.count() * 0.9
+    assert not allocations.filter(reservation__is_open=True).exists()
+    assert not allocations.exclude(delivered=F("quantity")).exists()
+    assert not allocations.exclude(reservation__batch=F("batch")).exists()
+    assert not allocations.exclude(reservation__quantity=F("quantity")).exists()
+    per_line = dict(allocations.values("line").annotate(n=Sum("quantity")).values_list("line", "n"))
+    assert per_line == dict(history_lines.filter(allocated__gt=0).values_list("pk", "allocated"))
+    for order in _history().order_by("pk")[:50]:
+        issued = Counter()
+        for line_no, batch_id, quantity in StockMove.objects.filter(kind="sale_issue", source_type="order", source_id=str(order.pk)
+                                                                   ).values_list("source_line", "batch_id", "quantity"):
+            issued[(line_no, batch_id)] -= quantity
+        held = Counter()
+        for line_no, batch_id, quantity in OrderAllocation.objects.filter(line__order=order).values_list(
+                "line__line_no", "batch_id", "quantity"):
+            held[(line_no, batch_id)] += quantity
+        assert held == issued, order.pk
+
+
+def test_live_orders_exist_in_every_state_of_the_transition_table(demo):
     live = Counter(Order.objects.exclude(pk__in=_history()).values_list("status", flat=True))
-    assert set(live) >= {"draft", "pending_approval", "approved", "allocated", "invoiced", "dispatched", "delivered",
-                         "partially_delivered", "cancelled", "rejected"}
+    assert set(live) == set(ORDER_TRANSITIONS)
+    submitted = Order.objects.get(status="submitted")
+    assert [(e.from_status, e.to_status) for e in submitted.events.filter(kind="status")] == [("draft", "submitted")]
+    assert submitted.submitted_at is not None
     assert Order.objects.filter(status="approved", awaiting_stock=True).exists()  # a back-order waiting for stock
     assert sum(live.values()) >= 36
 
