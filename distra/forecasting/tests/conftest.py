@@ -35,7 +35,7 @@ def write_history(org, *, weeks: int = WEEKS, plan=None) -> int:
                     ("O-MUM-A", "SKU-1"): lambda w: 20 if w % 2 else 0}
     start = current_week() - timedelta(weeks=weeks)
     user = org.users["admin"]
-    lines = []
+    orders, items_of = [], []
     for w in range(weeks):
         day = timezone.make_aware(datetime.combine(start + timedelta(weeks=w, days=2), time(11)))
         by_outlet: dict[str, list] = {}
@@ -45,11 +45,13 @@ def write_history(org, *, weeks: int = WEEKS, plan=None) -> int:
                 by_outlet.setdefault(outlet_code, []).append((org.skus[sku_code], units))
         for outlet_code, items in by_outlet.items():
             outlet = org.outlets[outlet_code]
-            order = Order.objects.create(outlet=outlet, distributor=outlet.distributor, warehouse=org.warehouses[outlet.distributor.code],
-                                         status=OrderStatus.DELIVERED, created_by=user, submitted_at=day, delivered_at=day)
-            for i, (sku, units) in enumerate(items, start=1):
-                lines.append(OrderLine(order=order, line_no=i, sku=sku, quantity=units, unit_price=sku.base_price, tax_rate=Decimal("0"),
-                                       allocated=units, delivered=units))
+            orders.append(Order(outlet=outlet, distributor=outlet.distributor, warehouse=org.warehouses[outlet.distributor.code],
+                                status=OrderStatus.DELIVERED, created_by=user, submitted_at=day, delivered_at=day))
+            items_of.append(items)
+    Order.objects.bulk_create(orders)
+    lines = [OrderLine(order=order, line_no=i, sku=sku, quantity=units, unit_price=sku.base_price, tax_rate=Decimal("0"),
+                       allocated=units, delivered=units)
+             for order, items in zip(orders, items_of, strict=True) for i, (sku, units) in enumerate(items, start=1)]
     OrderLine.objects.bulk_create(lines)
     return len(lines)
 
