@@ -187,10 +187,21 @@ def _history(run: ForecastRun, today: date) -> History:
     return history
 
 
+# The demo's fast path: no global LightGBM model, one backtest window (the run's engine version
+# says "+fast"). Everything else forecasts with the engine's defaults.
+FAST_TRIGGERS = {"demo"}
+FAST_OPTIONS = {"use_global": False, "n_windows": 1}
+
+
 def _forecast(history: History, run: ForecastRun, progress: Progress):
     from distra.forecasting.engine import forecast
 
-    return forecast(history.frame, horizon=run.horizon, freq="W", levels=LEVELS, progress=progress)
+    options = FAST_OPTIONS if run.trigger in FAST_TRIGGERS else {}
+    return forecast(history.frame, horizon=run.horizon, freq="W", levels=LEVELS, progress=progress, **options)
+
+
+def _version(run: ForecastRun, result) -> str:
+    return (str(getattr(result, "version", "")) + ("+fast" if run.trigger in FAST_TRIGGERS else ""))[:40]
 
 
 def _after_success(run: ForecastRun) -> None:
@@ -279,9 +290,8 @@ def _store(run: ForecastRun, history: History, result, today: date) -> None:
     if run.level == ForecastLevel.DISTRIBUTOR_SKU:
         agg_series, agg_points = aggregates.build(run=run, bottom=created, points=points, until=today)
         _write_points(ForecastSeries.objects.bulk_create(agg_series, batch_size=1000), agg_points)
-    ForecastRun.objects.filter(pk=run.pk).update(engine_version=str(getattr(result, "version", ""))[:40],
-                                                 fallbacks=_fallback_counts(fallbacks))
-    run.engine_version = str(getattr(result, "version", ""))[:40]
+    run.engine_version = _version(run, result)
+    ForecastRun.objects.filter(pk=run.pk).update(engine_version=run.engine_version, fallbacks=_fallback_counts(fallbacks))
 
 
 def _fallback_counts(fallbacks: dict[str, str]) -> dict[str, int]:
