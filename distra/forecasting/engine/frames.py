@@ -79,6 +79,7 @@ class Panel:
     grid: Grid
     exogenous: list[str]
     last_t: int
+    static: pd.DataFrame | None = None  # per unique_id: text columns constant per series (store, brand...)
 
     @property
     def ids(self) -> np.ndarray:
@@ -111,14 +112,32 @@ def prepare_history(history, freq: str) -> Panel:
             "negative_sales",
             f"{int((df['y'] < 0).sum())} row(s) have negative sales, e.g. series {bad['unique_id']} on {bad['ds']:%Y-%m-%d}: "
             "net returns out of sales before forecasting.", "y")
-    exogenous = [c for c in df.columns if c not in REQUIRED]
+    static = _static_columns(df)
+    exogenous = [c for c in df.columns if c not in REQUIRED and c not in static.columns]
     for column in exogenous:
         df[column] = _parse_exogenous(df[column], column)
     grid = infer_grid(df["ds"], freq)
     df["t"] = grid.to_index(df["ds"])
     _refuse_duplicates(df, ("unique_id", "t"))
-    df = _regular(df.drop(columns="ds"), exogenous)
-    return Panel(df=df, grid=grid, exogenous=exogenous, last_t=int(df["t"].max()))
+    df = _regular(df.drop(columns=["ds", *static.columns]), exogenous)
+    return Panel(df=df, grid=grid, exogenous=exogenous, last_t=int(df["t"].max()),
+                 static=static if len(static.columns) else None)
+
+
+def _static_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns that hold one value per series (e.g. store, category, brand): attributes the
+    global model learns from. A text column that varies within a series is an error."""
+    text = [c for c in df.columns if c not in REQUIRED and not pd.api.types.is_numeric_dtype(df[c])
+            and not pd.api.types.is_bool_dtype(df[c]) and pd.to_numeric(df[c], errors="coerce").isna().sum() > df[c].isna().sum()]
+    if not text:
+        return pd.DataFrame(index=pd.Index(df["unique_id"].unique(), name="unique_id"))
+    values = df[["unique_id", *text]].astype({c: "string" for c in text})
+    varying = [c for c in text if (values.groupby("unique_id")[c].nunique(dropna=False) > 1).any()]
+    if varying:
+        raise ForecastInputError(
+            "bad_exogenous", f"The column {varying[0]} holds text that changes within a series: exogenous columns must be "
+            "numbers, or text with one value per series (a store, a brand).", varying[0])
+    return values.groupby("unique_id").first()
 
 
 def prepare_future(future, panel: Panel, horizon: int) -> pd.DataFrame | None:

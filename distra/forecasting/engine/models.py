@@ -18,7 +18,7 @@ import pandas as pd
 from .calendar import calendar_features
 
 # How much history the local models read: older periods cost time and rarely help.
-STAT_WINDOW = {"D": 365, "W": 4 * 52, "M": 10 * 12}
+STAT_WINDOW = {"D": 2 * 365, "W": 4 * 52, "M": 10 * 12}
 # Above this many series only the vectorised models and the global model run.
 LOCAL_LIMIT = 3000
 # How much history the global model learns from, per series.
@@ -37,6 +37,10 @@ class Spec:
     holidays: pd.DataFrame | None = None
     n_jobs: int = 1
     use_global: bool = True
+    static: pd.DataFrame | None = None
+    refit: bool = True  # False: the final forecast reuses the global model fitted in the backtest
+    fitted_global: dict = field(default_factory=dict)
+    series: pd.Index | None = None  # every modelled series, for the series category
 
 
 def stat_models(spec: Spec) -> list:
@@ -77,32 +81,68 @@ def global_features(spec: Spec) -> tuple[list[int], dict]:
     from mlforecast.lag_transforms import RollingMean
 
     if spec.freq == "D":
-        return [7, 14, 21, 28], {7: [RollingMean(7), RollingMean(28)], 28: [RollingMean(7), RollingMean(28), RollingMean(56)]}
+        return [1, 2, 3, 7, 14, 28], {1: [RollingMean(7), RollingMean(28)], 7: [RollingMean(7), RollingMean(28)],
+                                      28: [RollingMean(28), RollingMean(112)]}
     if spec.freq == "W":
         return [1, 2, 4, spec.season], {1: [RollingMean(4), RollingMean(13)]}
     return [1, 2, 3, spec.season], {1: [RollingMean(3), RollingMean(6)]}
 
 
-def predict_global(train: pd.DataFrame, spec: Spec, future: pd.DataFrame | None) -> pd.DataFrame:
-    """One LightGBM model (tweedie loss, for counts with many zeros) across all series, predicting
-    recursively: unique_id, t, lgbm."""
-    from lightgbm import LGBMRegressor
-    from mlforecast import MLForecast
+def global_frame(rows: pd.DataFrame, spec: Spec, cal: pd.DataFrame, series_code: bool) -> pd.DataFrame:
+    """Rows with their calendar features and the series' text attributes (and, for the variant
+    that learns each series' own level, the series itself) as categories."""
+    out = rows.merge(cal, on="t", how="left")
+    if spec.static is not None:
+        for column in spec.static.columns:
+            out[column] = pd.Categorical(out["unique_id"].map(spec.static[column]), categories=spec.static[column].dropna().unique())
+    if series_code:
+        out["series"] = pd.Categorical(out["unique_id"], categories=spec.series)
+    return out.rename(columns={"t": "ds"})
 
+
+def global_variants(spec: Spec) -> dict[str, bool]:
+    """The global members: ``lgbm`` learns from the series' attributes; ``lgbm_series`` also from
+    which series it is (a category per series: up to LOCAL_LIMIT series)."""
+    if spec.series is not None and len(spec.series) <= LOCAL_LIMIT:
+        return {"lgbm": False, "lgbm_series": True}
+    return {"lgbm": False}
+
+
+def predict_global(train: pd.DataFrame, spec: Spec, future: pd.DataFrame | None) -> pd.DataFrame:
+    """LightGBM models (tweedie loss, for counts with many zeros) across all series, predicting
+    recursively: unique_id, t, one column per variant. With ``spec.refit`` False, the models fitted
+    by an earlier call (the backtest's) forecast from the new history without being fitted again."""
     last_t = int(train["t"].max())
     columns = ["unique_id", "t", "y", *spec.exogenous]
     recent = train.loc[train["t"] > last_t - GLOBAL_WINDOW[spec.freq], columns]
     horizon_t = np.arange(last_t + 1, last_t + 1 + spec.horizon)
     cal = calendar_features(np.concatenate([recent["t"].unique(), horizon_t]), spec.grid, spec.holidays)
-    lags, transforms = global_features(spec)
-    model = LGBMRegressor(objective="tweedie", tweedie_variance_power=1.1, n_estimators=300, learning_rate=0.05,
-                          num_leaves=63, min_child_samples=40, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
-                          n_jobs=spec.n_jobs, verbose=-1, random_state=0)
-    fcst = MLForecast(models={"lgbm": model}, freq=1, lags=lags, lag_transforms=transforms, num_threads=1)
-    fcst.fit(recent.merge(cal, on="t").rename(columns={"t": "ds"}), static_features=[])
     ids = recent["unique_id"].unique()
     x = pd.DataFrame({"unique_id": np.repeat(ids, spec.horizon), "t": np.tile(horizon_t, len(ids))}).merge(cal, on="t")
     if spec.exogenous:
         x = x.merge(future[["unique_id", "t", *spec.exogenous]], on=["unique_id", "t"], how="left")
-    out = fcst.predict(spec.horizon, X_df=x.rename(columns={"t": "ds"}))
-    return out.rename(columns={"ds": "t"}).reset_index(drop=True)
+    out = None
+    for seed, (name, series_code) in enumerate(global_variants(spec).items()):
+        frame = global_frame(recent, spec, cal, series_code)
+        fcst = spec.fitted_global.get(name)
+        if fcst is None or spec.refit:
+            fcst = spec.fitted_global[name] = fit_global(frame, spec, name, seed, series_code)
+            new_df = None
+        else:
+            new_df = frame
+        pred = fcst.predict(spec.horizon, X_df=x.rename(columns={"t": "ds"}), new_df=new_df).rename(columns={"ds": "t"})
+        out = pred if out is None else out.merge(pred, on=["unique_id", "t"])
+    return out.reset_index(drop=True)
+
+
+def fit_global(frame: pd.DataFrame, spec: Spec, name: str, seed: int, series_code: bool):
+    from lightgbm import LGBMRegressor
+    from mlforecast import MLForecast
+
+    model = LGBMRegressor(objective="tweedie", tweedie_variance_power=1.1, n_estimators=300, learning_rate=0.05,
+                          num_leaves=63, min_child_samples=40, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
+                          n_jobs=spec.n_jobs, verbose=-1, random_state=seed)
+    lags, transforms = global_features(spec)
+    statics = (list(spec.static.columns) if spec.static is not None else []) + (["series"] if series_code else [])
+    fcst = MLForecast(models={name: model}, freq=1, lags=lags, lag_transforms=transforms, num_threads=1)
+    return fcst.fit(frame, static_features=statics)

@@ -20,8 +20,8 @@ from .frames import DEFAULT_SEASON, Panel, check_arguments, prepare_future, prep
 from .metrics import per_series, scales
 from .selection import choose, combo_name, demand_class
 
-ENGINE_VERSION = "1.0"
-DEFAULT_WINDOWS = {"D": 2, "W": 1, "M": 2}
+ENGINE_VERSION = "1.1"
+DEFAULT_WINDOWS = {"D": 1, "W": 1, "M": 2}
 BACKENDS = ("local",)
 GLOBAL_MIN_SERIES = 20
 
@@ -61,7 +61,10 @@ def forecast(history: pd.DataFrame, horizon: int, freq: str, levels: tuple[int, 
                   exogenous=panel.exogenous if fut is not None else [], holidays=holidays, n_jobs=n_jobs)
     windows = int(n_windows or DEFAULT_WINDOWS[freq])
     modelled, fallback = split_series(panel, spec, windows)
-    spec.use_global = use_global if use_global is not None else modelled["unique_id"].nunique() >= GLOBAL_MIN_SERIES
+    n_series = modelled["unique_id"].nunique()
+    spec.use_global = use_global if use_global is not None else n_series >= GLOBAL_MIN_SERIES
+    spec.static, spec.refit = panel.static, n_series <= m.LOCAL_LIMIT
+    spec.series = pd.Index(modelled["unique_id"].unique())
     report(0.05, "history checked")
     frames, models = [], []
     if len(modelled):
