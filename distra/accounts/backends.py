@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from distra.accounts.permissions import role_permissions
+from distra.core.sql import execute
 
 
 class RoleBackend(ModelBackend):
@@ -31,7 +32,5 @@ class RoleBackend(ModelBackend):
             sql = (f"SELECT c.app_label, p.codename FROM {quote(Permission._meta.db_table)} p "  # noqa: S608 (no user text)
                    f"JOIN {quote(ContentType._meta.db_table)} c ON c.id = p.content_type_id "
                    f"JOIN {quote(through)} u ON u.permission_id = p.id WHERE u.user_id = %s")
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [user_obj.pk])
-                user_obj._user_perm_cache = {f"{app}.{codename}" for app, codename in cursor.fetchall()}
+            user_obj._user_perm_cache = {f"{app}.{codename}" for app, codename in execute(sql, [user_obj.pk])}
         return user_obj._user_perm_cache

@@ -30,6 +30,7 @@ def territories_of(user) -> tuple[tuple[str, ...], frozenset[int]]:
     from django.db import connection
 
     from distra.accounts.models import User
+    from distra.core.sql import execute
     from distra.geography.choices import GeoKind
     from distra.geography.models import GeoNode
 
@@ -37,7 +38,5 @@ def territories_of(user) -> tuple[tuple[str, ...], frozenset[int]]:
     nodes, through = quote(GeoNode._meta.db_table), quote(User.geo_nodes.through._meta.db_table)
     sql = (f"SELECT n.path, t.id FROM {through} u JOIN {nodes} n ON n.id = u.geonode_id "  # noqa: S608 (no user text)
            f"LEFT JOIN {nodes} t ON t.kind = %s AND substr(t.path, 1, length(n.path)) = n.path WHERE u.user_id = %s")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [GeoKind.TERRITORY.value, user.pk])
-        rows = cursor.fetchall()
+    rows = execute(sql, [GeoKind.TERRITORY.value, user.pk])
     return tuple(sorted({path for path, _ in rows})), frozenset(t for _, t in rows if t is not None)

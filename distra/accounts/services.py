@@ -14,7 +14,7 @@ from django.utils import timezone
 from distra.accounts.choices import Role
 from distra.accounts.models import ApiToken, User, hash_token
 from distra.core.errors import DomainError, FieldProblem, ValidationFailed
-from distra.core.sql import from_row
+from distra.core.sql import execute, from_row
 
 TOKEN_LIFETIME = timedelta(days=30)
 
@@ -65,11 +65,10 @@ def token_authenticate(raw: str) -> User | None:
     sql = (f"SELECT t.id, t.last_used_at, {', '.join('u.' + quote(User._meta.get_field(f).column) for f in fields)} "  # noqa: S608
            f"FROM {quote(ApiToken._meta.db_table)} t JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
            f"WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [hash_token(raw), now])
-        row = cursor.fetchone()
-    if row is None:
+    rows = execute(sql, [hash_token(raw), now])
+    if not rows:
         return None
+    row = rows[0]
     token_id, last_used_at = row[0], from_row(ApiToken, ["id", "last_used_at"], row[:2]).last_used_at
     if last_used_at is None or now - last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)

@@ -12,12 +12,43 @@ models with no ``post_save`` receivers (simple-history models are not among its 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import Model
 from django.db.models.fields import AutoFieldMixin
+
+
+def execute(sql: str, params: Sequence = (), *, using: str = "default", fetch: bool = True):
+    """Run one statement of a hot path and return its rows (``fetch``), else how many rows it
+    changed.
+
+    On PostgreSQL the statement goes through a server-side binding cursor and is prepared (parsed
+    and planned once per connection, then only bound and run), where Django's cursors send every
+    statement as text with its values spliced in, to be parsed and planned anew. Errors are
+    Django's (``wrap_database_errors``: a deadlock is an OperationalError that
+    ``retry_on_conflict`` knows), and the statement is logged where Django logs queries
+    (``connection.queries``, CaptureQueriesContext). Prepared statements need a session of
+    their own: behind a pooler in transaction mode (PgBouncer before 1.21), set
+    DISTRA_PREPARED_STATEMENTS=0 (docs/deploy.md)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not getattr(settings, "DISTRA_PREPARED_STATEMENTS", True):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if fetch else cursor.rowcount
+    import psycopg
+
+    connection.ensure_connection()
+    started = time.monotonic()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        result = cursor.fetchall() if fetch else cursor.rowcount
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": f"{sql} -- {list(params)!r}", "time": f"{time.monotonic() - started:.3f}"})
+    return result
 
 
 @lru_cache(maxsize=256)
@@ -86,9 +117,7 @@ def insert(objs: Sequence[Model], *, skip_conflicts: bool = False) -> bool:
             params.append(field.get_db_prep_save(value, connection) if prepare else value)
     sql = _statement(connection.vendor, model._meta.db_table, tuple(f.column for f, _, _ in columns), model._meta.pk.column,
                      len(objs), skip_conflicts)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
+    ids = [row[0] for row in execute(sql, params, using=alias)]
     if not ids and skip_conflicts:
         return False
     for obj, pk in zip(objs, ids, strict=True):
@@ -118,9 +147,7 @@ def load(model: type[Model], ids, *, user) -> dict[int, Model]:
     quote = connection.ops.quote_name
     sql = (f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(model._meta.db_table)} "  # noqa: S608 (no user text)
            f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
-        rows = cursor.fetchall()
+    rows = execute(sql, ids, using=alias)
     found = {}
     for row in rows:
         obj = from_row(model, names, row)

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from distra.core.errors import DomainError, FieldProblem, NotFound, ValidationFailed
 from distra.core.permissions import require_perm
 from distra.core.scoping import confirm_in_scope, scope_for
-from distra.core.sql import from_row, insert
+from distra.core.sql import execute, from_row, insert
 from distra.orders.choices import EventKind, OrderChannel, OrderStatus
 from distra.orders.models import MinShelfLife, Order, OrderLine, OrderPolicy
 from distra.orders.services.ordering import (
@@ -74,11 +74,10 @@ def _read_setting(outlet_id: int, warehouse_id: int | None) -> _Setting | None:
         f"LEFT JOIN {table[MinShelfLife]} m ON m.channel = o.channel "
         f"WHERE o.id = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [warehouse_id, *SELLING_WAREHOUSE_KINDS, outlet_id])
-        row = cursor.fetchone()
-    if row is None:
+    rows = execute(sql, [warehouse_id, *SELLING_WAREHOUSE_KINDS, outlet_id])
+    if not rows:
         return None
+    row = rows[0]
     cut = _cuts(row, [len(_OUTLET), len(_DISTRIBUTOR), len(_WAREHOUSE), len(_POLICY), 1, 1])
     outlet = from_row(Outlet, _OUTLET, cut[0])
     outlet.distributor = from_row(Distributor, _DISTRIBUTOR, cut[1])
