@@ -139,3 +139,10 @@ def test_near_expiry_lists_batches_that_will_not_sell_and_where_they_would(forec
     assert action["transfers"] == [{"distributor_id": org.distributors["D-FOUR"].pk, "quantity": 20}]
     assert action["unplaced"] == 48
     assert selectors.near_expiry_actions(user=org.users["dist_four"], within_days=30) == []
+
+
+def test_the_daily_task_proposes_and_submits_autonomous_orders(forecast_run, org):
+    from distra.replenishment.tasks import suggest_orders
+
+    services.autonomy_policy_set(by=org.users["dist_one"], distributor=org.distributors["D-ONE"], enabled=True)
+    assert suggest_orders.call() == {"proposed": 1, "submitted": 1}  # D-FOUR for review, D-ONE submitted
