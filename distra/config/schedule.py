@@ -18,4 +18,5 @@ PERIODIC_TASKS = [
     Periodic("distra.orders.tasks.fill_all_backorders", {"minute": "*/10"}, "every 10 minutes: fill back-orders waiting for stock that has arrived"),
     Periodic("distra.inventory.tasks.check_stock_alerts", {"hour": 1, "minute": 30}, "daily: stock alerts that time alone raises or ends (expiry, days of cover)"),
     Periodic("distra.forecasting.tasks.scheduled_forecasts", {"day_of_week": "mon", "hour": 0, "minute": 30}, "weekly (Monday): forecast every distributor × SKU; reorder points follow"),
+    Periodic("distra.replenishment.tasks.suggest_orders", {"hour": 6, "minute": 0}, "daily: suggested primary orders (autonomous ones within their guardrails submitted)"),
 ]
