@@ -76,13 +76,15 @@ def stallion(data: Path, cut_back: int = 0, horizon: int = 6) -> Split:
     ``cut_back=6``: test Jan-Jun 2017."""
     df = pd.read_parquet(data / "stallion" / "stallion_merged.parquet")
     df["unique_id"] = df["agency"].astype(str) + "|" + df["sku"].astype(str)
-    df = df.rename(columns={"date": "ds", "volume": "y"})[["unique_id", "ds", "y"]]
+    # The agency and the SKU are series attributes (text, one per series) the global model learns
+    # from; price and promotion columns are left out (they did not help LightGBM on Stallion).
+    df = df.rename(columns={"date": "ds", "volume": "y"}).astype({"agency": str, "sku": str})[["unique_id", "ds", "y", "agency", "sku"]]
     df["ds"] = pd.to_datetime(df["ds"]).astype("datetime64[ns]")
     end = pd.Timestamp("2017-06-01") - pd.DateOffset(months=cut_back)
     stop = end + pd.DateOffset(months=horizon)
     history = df[df["ds"] <= end].reset_index(drop=True)
     actual = df[(df["ds"] > end) & (df["ds"] <= stop)].reset_index(drop=True)
-    return Split(history=history, actual=actual, future=None, holidays=None)
+    return Split(history=history, actual=actual[["unique_id", "ds", "y"]], future=None, holidays=None)
 
 
 def weekly_synthetic(n_series: int, weeks: int = 104, seed: int = 0) -> pd.DataFrame:

@@ -10,6 +10,7 @@ real dates through ``Grid`` (calendar.py).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -72,7 +73,9 @@ def predict_local(train: pd.DataFrame, spec: Spec) -> pd.DataFrame:
     from statsforecast.models import Naive
 
     sf = StatsForecast(models=stat_models(spec), freq=1, n_jobs=spec.n_jobs, fallback_model=Naive())
-    stats = sf.forecast(df=recent.rename(columns={"t": "ds"}), h=spec.horizon).rename(columns={"ds": "t"})
+    with warnings.catch_warnings():  # short series: statsforecast warns per series, the fallbacks cover them
+        warnings.simplefilter("ignore")
+        stats = sf.forecast(df=recent.rename(columns={"t": "ds"}), h=spec.horizon).rename(columns={"ds": "t"})
     return out.merge(stats, on=["unique_id", "t"], how="left")
 
 

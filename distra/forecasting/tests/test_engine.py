@@ -178,3 +178,14 @@ def test_the_vectorised_simple_models_equal_statsforecasts():
              "seasonal_average": "SeasWA", "tsb": "TSB"}
     for mine, name in pairs.items():
         np.testing.assert_allclose(joined[mine], joined[name], rtol=1e-9, atol=1e-9)
+
+
+def test_text_columns_with_one_value_per_series_are_series_attributes_else_an_error():
+    df = pd.DataFrame({"unique_id": ["A", "A", "B"], "ds": ["2024-01-01", "2024-01-02", "2024-01-01"], "y": [1, 2, 3],
+                       "store": ["north", "north", "south"], "price": [1.5, 1.5, 2.0]})
+    panel = prepare_history(df, "D")
+    assert panel.static["store"].to_dict() == {"A": "north", "B": "south"}
+    assert panel.exogenous == ["price"]
+    with pytest.raises(ForecastInputError) as caught:
+        prepare_history(df.assign(store=["north", "east", "south"]), "D")
+    assert caught.value.code == "bad_exogenous"
