@@ -250,6 +250,9 @@ DISTRA_ORDER_POLICY = {"shortfall_policy": os.environ.get("DISTRA_SHORTFALL_POLI
 DISTRA_MIN_SHELF_LIFE_DAYS = int(os.environ.get("DISTRA_MIN_SHELF_LIFE_DAYS", "0"))
 # Stock alerts after movements: evaluated by a task deferred this many seconds, at most once per
 # (warehouse, SKU) and interval in each process (0: one task per transaction, at once).
+# The order path's statements are prepared on PostgreSQL (distra.core.sql.execute); behind a
+# connection pooler in transaction mode that cannot keep prepared statements, set this to 0.
+DISTRA_PREPARED_STATEMENTS = env_bool("DISTRA_PREPARED_STATEMENTS", True)
 DISTRA_ALERT_COALESCE_SECONDS = float(os.environ.get("DISTRA_ALERT_COALESCE_SECONDS", "5"))
 # Billing: days from an invoice's date to its due date (until the credit issue brings per-outlet terms).
 DISTRA_DEFAULT_CREDIT_DAYS = int(os.environ.get("DISTRA_DEFAULT_CREDIT_DAYS", "15"))

@@ -6,6 +6,8 @@ message, and per field a list of ``{"code", "message"}``.
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 from typing import Annotated
 
@@ -227,3 +229,48 @@ def get_scoped_or_404(model, user, pk):
         raise NotFound(f"No {model._meta.verbose_name} with id {pk}.")
     return row
 
+
+
+def fast_answer(schema, obj, *, status: int = 200):
+    """``obj`` rendered as ``schema`` describes it, as ninja would render it (the same resolvers,
+    the same JSON encoder), without validating the output: for the hot path's answer, where
+    ninja's per-attribute validation of a nested answer costs about 3 ms. Only for answers whose
+    values already have their schema's types (a test compares the two renderings)."""
+    from django.http import HttpResponse
+    from ninja.responses import NinjaJSONEncoder
+
+    return HttpResponse(json.dumps(_dump(schema, obj), cls=NinjaJSONEncoder), status=status, content_type="application/json")
+
+
+def _dump(schema, obj) -> dict:
+    plan = _dump_plan(schema)
+    out = {}
+    for name, resolver, nested, many in plan:
+        if resolver is not None:
+            value = resolver(obj)
+        elif isinstance(obj, dict):
+            value = obj[name]
+        else:
+            value = getattr(obj, name)
+        if nested is not None and value is not None:
+            value = [_dump(nested, item) for item in value] if many else _dump(nested, value)
+        out[name] = value
+    return out
+
+
+@functools.cache
+def _dump_plan(schema) -> tuple:
+    """(name, resolver, nested schema, is a list) per field of ``schema``."""
+    import typing
+
+    from ninja import Schema
+
+    plan = []
+    for name, field in schema.model_fields.items():
+        resolver = getattr(schema, f"resolve_{name}", None)
+        annotation, many = field.annotation, False
+        if typing.get_origin(annotation) is list:
+            annotation, many = typing.get_args(annotation)[0], True
+        nested = annotation if isinstance(annotation, type) and issubclass(annotation, Schema) else None
+        plan.append((name, resolver, nested, many))
+    return tuple(plan)
