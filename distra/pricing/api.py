@@ -18,7 +18,7 @@ from distra.pricing import selectors, services
 from distra.pricing.choices import Lifecycle
 from distra.pricing.models import PriceList, Scheme
 from distra.pricing.schemas import (
-    NoteIn,
+    LifecycleNoteIn,
     PerformanceOut,
     PreviewIn,
     PriceListDetailOut,
@@ -113,7 +113,7 @@ def price_list_preview(request, pk: Id, payload: PreviewIn):
 
 
 @router.post("/price-lists/{int:pk}/{action}", response={200: PriceListDetailOut, **ERROR_RESPONSES})
-def price_list_action(request, pk: Id, action: str, payload: NoteIn):
+def price_list_action(request, pk: Id, action: str, payload: LifecycleNoteIn):
     """activate, pause or end (draft → active → paused → ended)."""
     target = _action(action)
     pl = _price_list(request, pk)
@@ -186,7 +186,7 @@ def scheme_preview(request, pk: Id, payload: PreviewIn):
 
 
 @router.post("/schemes/{int:pk}/{action}", response={200: SchemeDetailOut, **ERROR_RESPONSES})
-def scheme_action(request, pk: Id, action: str, payload: NoteIn):
+def scheme_action(request, pk: Id, action: str, payload: LifecycleNoteIn):
     """activate, pause or end (draft → active → paused → ended)."""
     target = _action(action)
     scheme = _scheme(request, pk)

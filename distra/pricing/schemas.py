@@ -49,11 +49,11 @@ class PriceListPatch(PatchIn):
     items: list[PriceItemIn] = Field(None, max_length=5000)
 
 
-class NoteIn(Schema):
+class LifecycleNoteIn(Schema):
     note: str = Note
 
 
-class EventOut(Schema):
+class PricingEventOut(Schema):
     kind: str
     from_status: str
     to_status: str
@@ -93,7 +93,7 @@ class PriceListOut(Schema):
 
 class PriceListDetailOut(PriceListOut):
     items: list[PriceItemOut]
-    events: list[EventOut]
+    events: list[PricingEventOut]
 
 
 class PriceListFilter(Schema):
@@ -228,7 +228,7 @@ class SchemeOut(Schema):
 class SchemeDetailOut(SchemeOut):
     targets: list[TargetOut]
     budgets: list[BudgetOut]
-    events: list[EventOut]
+    events: list[PricingEventOut]
 
 
 class SchemeFilter(Schema):
