@@ -181,13 +181,3 @@ def test_history_post_refuses_a_balance_below_zero_and_writes_nothing(demo):
     with pytest.raises(HistoryRejected, match="below zero"):
         history_post(moves=moves)
     assert StockMove.objects.count() == count
-
-
-def test_reset_rebuilds_the_whole_demo(demo, settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    call_command("seed", "demo", "--scale", "tiny", "--seed", "8", "--reset")
-    assert stock_verify() == []
-    assert Order.objects.filter(status="delivered").count() > 1000
-    assert Outlet.objects.count() == 240
-    assert timezone.localdate() - timedelta(days=2) <= timezone.localtime(Order.objects.filter(
-        status="delivered").order_by("-delivered_at").first().delivered_at).date()

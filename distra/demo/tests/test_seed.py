@@ -7,6 +7,7 @@ test runs in a savepoint within it.
 import json
 import math
 from collections import Counter
+from datetime import timedelta
 
 import phonenumbers
 import pytest
@@ -15,6 +16,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.test.utils import override_settings
+from django.utils import timezone
 from stdnum import ean
 from stdnum.in_ import gstin
 
@@ -23,6 +25,8 @@ from distra.catalog.models import SKU, Brand, Category
 from distra.demo.builder import build_demo
 from distra.demo.plan import plan_demo
 from distra.geography.models import GeoNode
+from distra.inventory.selectors import stock_verify
+from distra.orders.models import Order
 from distra.partners.models import (
     Distributor,
     DistributorContact,
@@ -219,3 +223,8 @@ def test_reset_replaces_the_demo_with_another_seed(demo, settings, tmp_path, cap
     assert set(Outlet.objects.values_list("code", flat=True)) != old_codes
     logins = json.loads((tmp_path / "demo-logins.json").read_text())
     assert {login["password"] for login in logins} == {"another-demo-password"}
+    # The new demo's stock and history are whole too (one reset serves both checks: each takes ~30 s).
+    assert stock_verify() == []
+    assert Order.objects.filter(status="delivered").count() > 1000
+    latest = Order.objects.filter(status="delivered").order_by("-delivered_at").first().delivered_at
+    assert timezone.localdate() - timedelta(days=2) <= timezone.localtime(latest).date()
