@@ -530,14 +530,13 @@ def price_basket(*, outlet: OutletFacts, lines: Sequence[tuple[int, int]], skus:
     if len({sku_id for sku_id, _ in lines}) != len(lines):
         raise ValueError("one line per SKU")
     ranked = sorted((pl for pl in price_lists if price_list_applies(pl, outlet, on)), key=price_rank)
-    prices: dict[int, Decimal] = {}
-    for sku in skus.values():
-        if sku.is_active:
-            prices[sku.id] = unit_price(sku, ranked).selling
+    wanted = {sku_id for sku_id, _ in lines}
+    found = {sku.id: unit_price(sku, ranked) for sku in skus.values() if sku.is_active or sku.id in wanted}
+    prices = {sku_id: price.selling for sku_id, price in found.items() if skus[sku_id].is_active}
     work = []
     for sku_id, quantity in sorted(lines):
         sku = skus[sku_id]
-        price = unit_price(sku, ranked)
+        price = found[sku_id]
         gross = round_money(price.selling * quantity)
         work.append(_Line(sku, quantity, price, gross, gross, sku.keys))
     usage, not_applied = {}, []
