@@ -20,7 +20,7 @@ from .frames import DEFAULT_SEASON, Panel, check_arguments, prepare_future, prep
 from .metrics import per_series, scales
 from .selection import choose, combo_name, demand_class
 
-ENGINE_VERSION = "1.2"
+ENGINE_VERSION = "1.3"
 DEFAULT_WINDOWS = {"D": 1, "W": 1, "M": 2}
 BACKENDS = ("local",)
 GLOBAL_MIN_SERIES = 20
