@@ -442,14 +442,22 @@ def stock_count_post(*, by, warehouse: Warehouse, counted: Mapping[int, int], so
     Each difference from the books becomes a count_variance adjustment; returns the variance
     report. An unknown batch is ``unknown_batch`` (422), a negative count a 422; a count below
     what is reserved is ``insufficient_stock``; in each case nothing is written. Locks the counted
-    balance rows in primary-key order."""
+    balance rows in primary-key order. With a ``source_key``, posting the same count again writes
+    nothing and returns the first posting's report (book = counted - what was posted)."""
     require_perm(by, MOVE_PERM)
     _warehouse_in_scope(by, warehouse)
     batches = _count_batches(counted)
     positions = [(warehouse.pk, batches[b].sku_id, b) for b in sorted(counted)]
     locked = _lock_balances(positions)
-    report = count_variance(book={p[2]: locked[p].on_hand for p in positions}, counted=counted)
     key = source_key or f"count:{uuid.uuid4().hex}"
+    if source_key:
+        # A repeat of a posted count (a retry, a double tap; its twin held these locks until it
+        # committed): post nothing and answer the first posting's variances, as the ledger holds them.
+        posted = dict(StockMove.objects.filter(source_key__in=[f"{key}:{b}" for b in sorted(counted)])
+                      .values_list("batch_id", "quantity"))
+        if posted:
+            return count_variance(book={b: counted[b] - posted.get(b, 0) for b in counted}, counted=counted)
+    report = count_variance(book={p[2]: locked[p].on_hand for p in positions}, counted=counted)
     for line in report:
         if line.difference:
             batch = batches[line.batch_id]

@@ -122,3 +122,40 @@ def test_one_receipt_posted_ten_times_in_parallel_posts_once(org):
     assert failed == []
     assert len(set(moves)) == 1
     assert sum(StockBalance.objects.values_list("on_hand", flat=True)) == 7
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_same_count_posted_in_parallel_posts_once(org):
+    """A double tap or a retry racing its original: eight posts of one count with one key write
+    one set of adjustments, and every one answers the same variance report."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks and real concurrent writers")
+    admin, warehouse, sku = org.users["admin"], org.warehouses["D-ONE"], org.skus["SKU-1"]
+    batches = [Batch.objects.create(sku=sku, batch_number=f"C{i}", manufactured_on=date(2026, 1, 1), expires_on=date(2026, 12, 1))
+               for i in range(3)]
+    for b in batches:
+        services.stock_receive(by=admin, warehouse=warehouse, sku=sku, batch=b, quantity=20)
+    counted = {batches[0].pk: 17, batches[1].pk: 20, batches[2].pk: 25}
+    start = threading.Barrier(8)
+    reports, failed = [], []
+
+    def client() -> None:
+        try:
+            start.wait()
+            report = services.stock_count_post(by=admin, warehouse=warehouse, counted=counted, source_key="count-page:twice")
+            reports.append([(x.batch_id, x.book, x.counted) for x in report])
+        except Exception as exc:
+            failed.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failed == []
+    expected = [(batches[0].pk, 20, 17), (batches[1].pk, 20, 20), (batches[2].pk, 20, 25)]
+    assert reports == [expected] * 8
+    assert sorted(StockBalance.objects.filter(batch__in=batches).values_list("on_hand", flat=True)) == [17, 20, 25]

@@ -265,3 +265,18 @@ def test_stock_verify_command_reports_a_drifted_balance_and_exits_non_zero(org, 
     assert exc.value.code == 1
     assert "on hand cached 9 vs ledger 10" in capsys.readouterr().out
     StockBalance.objects.filter(batch=batch).update(on_hand=10)
+
+
+def test_a_count_posted_twice_with_its_key_posts_once_and_answers_the_first_report(org, batch, batch2):
+    receive(org, batch, 10)
+    receive(org, batch2, 5)
+    count = {batch.pk: 8, batch2.pk: 6}
+    first = services.stock_count_post(by=org.users["dist_one"], warehouse=org.warehouses["D-ONE"], counted=count, source_key="count-page:abc")
+    again = services.stock_count_post(by=org.users["dist_one"], warehouse=org.warehouses["D-ONE"], counted=count, source_key="count-page:abc")
+    assert [(x.batch_id, x.book, x.counted, x.difference) for x in again] == [(x.batch_id, x.book, x.counted, x.difference) for x in first]
+    assert [x.difference for x in first] == [-2, 1]
+    assert StockMove.objects.filter(kind="adjustment").count() == 2
+    assert (balance(org, batch), balance(org, batch2)) == ((8, 0), (6, 0))
+    # without a key, a second count of the same figures is a new count: nothing differs any more
+    fresh = services.stock_count_post(by=org.users["dist_one"], warehouse=org.warehouses["D-ONE"], counted=count)
+    assert [x.difference for x in fresh] == [0, 0]
