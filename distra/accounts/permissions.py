@@ -57,6 +57,11 @@ REPLENISHMENT_PLAN = {**REPLENISHMENT_VIEW, "replenishment.suggestedorder": {"vi
 # activates, pauses and ends); every role sees them and may quote a basket ("view").
 PRICING_VIEW = {"pricing.pricelist": VIEW, "pricing.scheme": VIEW}
 PRICING_KEEP = {"pricing.pricelist": EDIT, "pricing.scheme": EDIT}
+# Outlet suggestions: "add" on a suggestion means "may be given one (recorded for the acceptance
+# KPI)"; must-sell lists are the brand's to keep, every role sees them.
+SUGGESTIONS_VIEW = {"suggestions.suggestion": VIEW, "suggestions.mustselllist": VIEW}
+SUGGESTIONS_TAKE = {**SUGGESTIONS_VIEW, "suggestions.suggestion": {"view", "add"}}
+SUGGESTIONS_KEEP = {**SUGGESTIONS_TAKE, "suggestions.mustselllist": ALL}
 
 ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
     # Administrators are superusers in Django's sense: everything, everywhere.
@@ -72,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         **BILLING_KEEP,
         **PRICING_KEEP,
         **FORECAST_PLAN, **REPLENISHMENT_PLAN, "replenishment.servicelevel": EDIT,
+        **SUGGESTIONS_KEEP,
     },
     # Brand managers see all data; they maintain the catalog and nothing else.
     Role.BRAND_MANAGER: {
@@ -90,6 +96,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         **BILLING_VIEW,
         **PRICING_KEEP,
         **FORECAST_PLAN, **REPLENISHMENT_PLAN, "replenishment.servicelevel": EDIT,
+        **SUGGESTIONS_KEEP,
     },
     # Area sales managers look after outlets in their area and see its distributors.
     Role.AREA_SALES_MANAGER: {
@@ -104,6 +111,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         **BILLING_VIEW,
         **PRICING_VIEW,
         **FORECAST_VIEW, **REPLENISHMENT_VIEW,
+        **SUGGESTIONS_TAKE,
     },
     # Distributor users keep their own outlets, warehouses and contacts current.
     Role.DISTRIBUTOR: {
@@ -124,6 +132,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         **BILLING_KEEP,
         **PRICING_VIEW,
         **FORECAST_PLAN, **REPLENISHMENT_PLAN,
+        **SUGGESTIONS_TAKE,
     },
     # Field reps onboard and update outlets on their beats.
     Role.FIELD_REP: {
@@ -140,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         "orders.order": TAKE_ORDERS,
         **BILLING_VIEW,
         **PRICING_VIEW,
+        **SUGGESTIONS_TAKE,
     },
 }
 

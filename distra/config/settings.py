@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "distra.pricing",
     "distra.forecasting",
     "distra.replenishment",
+    "distra.suggestions",
     "distra.integrations",
     "distra.web",
     "distra.demo",
