@@ -132,6 +132,7 @@ class Order(ScopedModel):
     delivered_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
+    pricing = models.JSONField(_("pricing"), default=dict, blank=True)
     dispatch_note = models.CharField(_("vehicle / driver"), max_length=200, blank=True)
     received_by = models.CharField(_("received by"), max_length=100, blank=True)
 
@@ -173,7 +174,15 @@ class OrderLine(ScopedModel):
     (distra.core.money). ``allocated`` is the sum of the line's allocations; the shortfall
     (quantity - allocated, once allocated) is ``backordered`` (a back-order carries it) or
     ``cancelled``, per the distributor's policy. ``returned`` counts units the outlet refused at
-    the door (dispatched, not delivered)."""
+    the door (dispatched, not delivered).
+
+    Pricing (docs/orders.md, "How a line is priced"): ``unit_price`` and ``landing_price`` come
+    from ``price_list`` (the SKU's base price when none applies); ``scheme_discount`` is what the
+    schemes took off; ``discount`` is that plus the manual ``discount_pct`` of what the schemes
+    left; ``pricing`` is the explanation as priced (applied schemes with their reasons), kept so
+    the line never needs pricing again to be explained. A free line (``free_of`` set) carries the
+    free units of one free-goods scheme: priced at the free SKU's selling price, discounted in
+    full (net 0), allocated, invoiced and delivered like any other line."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     line_no = models.PositiveIntegerField(_("line"))
@@ -187,6 +196,13 @@ class OrderLine(ScopedModel):
     net = models.DecimalField(_("net"), **MONEY)
     tax = models.DecimalField(_("tax"), **MONEY)
     total = models.DecimalField(_("total"), **MONEY)
+    landing_price = models.DecimalField(_("distributor landing price"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    scheme_discount = models.DecimalField(_("scheme discount"), **MONEY)
+    price_list = models.ForeignKey("pricing.PriceList", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("price list"))
+    free_of = models.ForeignKey("pricing.Scheme", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("free goods of scheme"))
+    pricing = models.JSONField(_("pricing"), default=dict, blank=True)
     allocated = models.PositiveIntegerField(_("allocated"), default=0)
     cancelled = models.PositiveIntegerField(_("shortfall cancelled"), default=0)
     backordered = models.PositiveIntegerField(_("shortfall back-ordered"), default=0)
@@ -199,7 +215,12 @@ class OrderLine(ScopedModel):
         ordering = ["order", "line_no"]
         constraints = [
             models.UniqueConstraint(fields=["order", "line_no"], name="order_line_number_unique"),
-            models.UniqueConstraint(fields=["order", "sku"], name="order_line_sku_unique"),
+            models.UniqueConstraint(fields=["order", "sku"], condition=Q(free_of__isnull=True), name="order_line_sku_unique"),
+            models.UniqueConstraint(fields=["order", "sku", "free_of"], condition=Q(free_of__isnull=False),
+                                    name="order_line_free_sku_unique"),
+            models.CheckConstraint(condition=Q(free_of__isnull=True) | Q(net=0), name="order_line_free_is_free"),
+            models.CheckConstraint(condition=Q(scheme_discount__gte=0) & Q(scheme_discount__lte=models.F("discount")),
+                                   name="order_line_scheme_discount_within"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
             models.CheckConstraint(
                 condition=Q(allocated__lte=models.F("quantity") - models.F("cancelled") - models.F("backordered")),
@@ -213,6 +234,10 @@ class OrderLine(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.order_id}/{self.line_no}: {self.quantity} × {self.sku_id}"
+
+    @property
+    def is_free(self) -> bool:
+        return self.free_of_id is not None
 
     @classmethod
     def scope_q(cls, scope) -> Q:

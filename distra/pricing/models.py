@@ -257,20 +257,25 @@ class SchemeBudgetSlot(models.Model):
 
 
 class SchemeBudgetUse(models.Model):
-    """What one order took from one slot of a budget. Released (added back to the slot) when the
-    order is cancelled or returned; ``released_at`` makes a release happen once."""
+    """What one order took from one slot of a budget. Given back to the slot when the order is
+    cancelled (all of it) or returned (the returned share): ``released`` is what went back so
+    far (guarded: never above ``amount``), ``released_at`` is set once all of it has."""
 
     budget = models.ForeignKey(SchemeBudget, on_delete=models.CASCADE, related_name="uses")
     slot_number = models.PositiveSmallIntegerField()
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+")
     amount = models.DecimalField(**MONEY)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    released = models.DecimalField(**MONEY, default=Decimal("0.00"))
     released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["order", "released_at"])]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="scheme_budget_use_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="scheme_budget_use_positive"),
+            models.CheckConstraint(condition=Q(released__gte=0) & Q(released__lte=models.F("amount")), name="scheme_budget_use_released_within"),
+        ]
 
     def __str__(self) -> str:
         return f"order {self.order_id}: {self.amount} from {self.budget_id}#{self.slot_number}"
@@ -279,7 +284,9 @@ class SchemeBudgetUse(models.Model):
 class SchemeBenefit(ScopedModel):
     """What one scheme gave on one order line, as priced: the benefit value (a discount, or free
     units valued at the selling price), free units, and the share the brand funds. Claims read
-    these rows. ``order`` repeats the line's order for the scheme's "orders touched"."""
+    these rows (docs/pricing.md, "What claims read"). ``order`` repeats the line's order for the
+    scheme's "orders touched". Free goods: ``order_line`` is the line that earned them and
+    ``free_line`` the order's free line that carries (allocates, invoices, delivers) them."""
 
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+")
     order_line = models.ForeignKey("orders.OrderLine", on_delete=models.CASCADE, related_name="scheme_benefits")
@@ -288,6 +295,7 @@ class SchemeBenefit(ScopedModel):
     discount = models.DecimalField(_("discount on the line"), **MONEY, default=Decimal("0.00"))
     free_quantity = models.PositiveIntegerField(_("free units"), default=0)
     free_sku = models.ForeignKey("catalog.SKU", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    free_line = models.ForeignKey("orders.OrderLine", null=True, blank=True, on_delete=models.CASCADE, related_name="free_benefits")
     funding_share_pct = models.DecimalField(_("brand-funded share (%)"), **PERCENT)
     brand_funded = models.DecimalField(_("brand-funded amount"), **MONEY)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
