@@ -63,6 +63,13 @@ SUGGESTIONS_VIEW = {"suggestions.suggestion": VIEW, "suggestions.mustselllist": 
 SUGGESTIONS_TAKE = {**SUGGESTIONS_VIEW, "suggestions.suggestion": {"view", "add"}}
 SUGGESTIONS_KEEP = {**SUGGESTIONS_TAKE, "suggestions.mustselllist": ALL}
 
+# Claims: "add" raises a manual claim, adds lines to a draft and submits (the distributor's side);
+# "review" starts a review, decides lines and finishes it; "settle" issues the settling credit
+# note; "generate" runs the claim generation by hand (the brand's side).
+CLAIMS_VIEW = {"claims.claim": VIEW, "claims.claimcreditnote": VIEW, "claims.claimpolicy": VIEW}
+CLAIMS_BRAND = {**CLAIMS_VIEW, "claims.claim": {"view", "review", "settle", "generate"}, "claims.claimpolicy": EDIT}
+CLAIMS_DISTRIBUTOR = {**CLAIMS_VIEW, "claims.claim": {"view", "add"}}
+
 ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
     # Administrators are superusers in Django's sense: everything, everywhere.
     Role.ADMINISTRATOR: {
@@ -78,6 +85,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         **PRICING_KEEP,
         **FORECAST_PLAN, **REPLENISHMENT_PLAN, "replenishment.servicelevel": EDIT,
         **SUGGESTIONS_KEEP,
+        **CLAIMS_BRAND, "claims.claim": {"view", "add", "review", "settle", "generate"},
     },
     # Brand managers see all data; they maintain the catalog and nothing else.
     Role.BRAND_MANAGER: {
@@ -97,6 +105,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         **PRICING_KEEP,
         **FORECAST_PLAN, **REPLENISHMENT_PLAN, "replenishment.servicelevel": EDIT,
         **SUGGESTIONS_KEEP,
+        **CLAIMS_BRAND,
     },
     # Area sales managers look after outlets in their area and see its distributors.
     Role.AREA_SALES_MANAGER: {
@@ -112,6 +121,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         **PRICING_VIEW,
         **FORECAST_VIEW, **REPLENISHMENT_VIEW,
         **SUGGESTIONS_TAKE,
+        **CLAIMS_VIEW,
     },
     # Distributor users keep their own outlets, warehouses and contacts current.
     Role.DISTRIBUTOR: {
@@ -133,6 +143,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
         **PRICING_VIEW,
         **FORECAST_PLAN, **REPLENISHMENT_PLAN,
         **SUGGESTIONS_TAKE,
+        **CLAIMS_DISTRIBUTOR,
     },
     # Field reps onboard and update outlets on their beats.
     Role.FIELD_REP: {

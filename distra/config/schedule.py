@@ -19,4 +19,5 @@ PERIODIC_TASKS = [
     Periodic("distra.inventory.tasks.check_stock_alerts", {"hour": 1, "minute": 30}, "daily: stock alerts that time alone raises or ends (expiry, days of cover)"),
     Periodic("distra.forecasting.tasks.scheduled_forecasts", {"day_of_week": "mon", "hour": 0, "minute": 30}, "weekly (Monday): forecast every distributor × SKU; reorder points follow"),
     Periodic("distra.replenishment.tasks.suggest_orders", {"hour": 6, "minute": 0}, "daily: suggested primary orders (autonomous ones within their guardrails submitted)"),
+    Periodic("distra.claims.tasks.generate_claims", {"hour": 3, "minute": 15}, "daily: each distributor's claim of its last closed period (idempotent)"),
 ]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "distra.billing",
     "distra.purchasing",
     "distra.pricing",
+    "distra.claims",
     "distra.forecasting",
     "distra.replenishment",
     "distra.suggestions",
@@ -257,5 +258,9 @@ DISTRA_PREPARED_STATEMENTS = env_bool("DISTRA_PREPARED_STATEMENTS", True)
 DISTRA_ALERT_COALESCE_SECONDS = float(os.environ.get("DISTRA_ALERT_COALESCE_SECONDS", "5"))
 # Billing: days from an invoice's date to its due date (until the credit issue brings per-outlet terms).
 DISTRA_DEFAULT_CREDIT_DAYS = int(os.environ.get("DISTRA_DEFAULT_CREDIT_DAYS", "15"))
+# Claims: the default claim period (month, quarter, fortnight or week; a distributor's ClaimPolicy
+# overrides it) and the largest evidence file accepted.
+DISTRA_CLAIM_PERIOD = os.environ.get("DISTRA_CLAIM_PERIOD", "month")
+DISTRA_CLAIM_ATTACHMENT_MAX_BYTES = int(os.environ.get("DISTRA_CLAIM_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 
 DISTRA_DEMO_PASSWORD = os.environ.get("DISTRA_DEMO_PASSWORD", "")

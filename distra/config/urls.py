@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("distra.billing.urls")),
     path("", include("distra.purchasing.urls")),
     path("", include("distra.pricing.urls")),
+    path("", include("distra.claims.urls")),
     path("", include("distra.forecasting.urls")),
     path("", include("distra.replenishment.urls")),
 ]

@@ -33,6 +33,7 @@ NAV = [
     (_("Schemes and prices"), "scheme-list", "pricing.view_scheme",
      {"scheme-list", "scheme-create", "scheme-detail", "price-list-list", "price-list-create", "price-list-detail"}),
     (_("Invoices"), "invoice-list", "billing.view_invoice", {"invoice-list", "invoice-detail", "payment-create", "outlet-statement"}),
+    (_("Claims"), "claim-list", "claims.view_claim", {"claim-list", "claim-detail", "claim-create", "claim-credit-note"}),
     # Built in distra.integrations; the link appears once that page exists.
     (_("Import / export"), "data-import", "integrations.export_data", {"data-import"}),
 ]
