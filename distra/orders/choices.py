@@ -52,6 +52,7 @@ class EventKind(models.TextChoices):
     CREATED = "created", _("Created")
     STATUS = "status", _("Status changed")
     LINES_EDITED = "lines_edited", _("Lines edited")
+    REPRICED = "repriced", _("Priced again")
     ALLOCATED = "allocated", _("Stock allocated")
     SHORTFALL = "shortfall", _("Shortfall")
     BACKORDER_FILLED = "backorder_filled", _("Back-order filled")

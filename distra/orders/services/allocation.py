@@ -27,8 +27,8 @@ from distra.orders.choices import (
     OrderStatus,
     ShortfallPolicy,
 )
-from distra.orders.domain import line_amounts
 from distra.orders.models import MinShelfLife, Order, OrderAllocation, OrderLine
+from distra.orders.services.budgeting import backorder_line, consume_budgets, split_benefits
 from distra.orders.services.ordering import (
     TransitionNotAllowed,
     get_order,
@@ -38,6 +38,7 @@ from distra.orders.services.ordering import (
     record,
     set_totals,
 )
+from distra.pricing.services.budgets import scheme_budgets_release
 
 
 def earliest_expiry_for(channel: str, days: int | None = None):
@@ -72,6 +73,7 @@ def allocate_locked(*, by, order: Order, channel: str, lines: list[OrderLine] | 
         raise TransitionNotAllowed(order, OrderStatus.ALLOCATED)
     if lines is None:
         lines = list(order.lines.select_related("sku").order_by("line_no"))
+    consume_budgets(by=by, order=order, lines=lines, channel=channel)
     requests = [AllocationRequest(sku_id=line.sku_id, quantity=line.quantity, key=f"order-line:{order.pk}:{line.line_no}")
                 for line in lines]
     reserved = stock_allocate(by=by, warehouse=order.warehouse, requests=requests,
@@ -116,6 +118,7 @@ def allocate_locked(*, by, order: Order, channel: str, lines: list[OrderLine] | 
 def _nothing_allocated(*, by, order: Order, lines: list[OrderLine], channel: str) -> Order:
     if policy_for(order.distributor_id, order).shortfall_policy == ShortfallPolicy.CANCEL:
         raise InsufficientStock(f"None of order {order.number} can be allocated from warehouse {order.warehouse.code}.")
+    scheme_budgets_release(order_id=order.pk)  # taken again when stock comes and it is allocated
     if not order.awaiting_stock:
         order.awaiting_stock = True
         if getattr(order, "_events", None) is None:
@@ -135,14 +138,12 @@ def _backorder(*, by, order: Order, lines: list[OrderLine]) -> Order:
     new_lines = []
     for line in lines:
         if line.backordered:
-            amounts = line_amounts(quantity=line.backordered, unit_price=line.unit_price, discount_pct=line.discount_pct,
-                                   tax_rate=line.tax_rate)
-            new_lines.append(OrderLine(order=backorder, line_no=len(new_lines) + 1, sku=line.sku, quantity=line.backordered,
-                                       unit_price=line.unit_price, discount_pct=line.discount_pct, tax_rate=line.tax_rate,
-                                       **amounts.__dict__))
+            new_lines.append(backorder_line(line, backorder, len(new_lines) + 1))
     set_totals(backorder, new_lines)
+    backorder.pricing = {**order.pricing, "usage": {}, "backorder_of": order.pk}
     backorder.save()
     OrderLine.objects.bulk_create(new_lines)
+    split_benefits(lines, new_lines)
     record(backorder, by=by, channel=OrderChannel.SYSTEM, kind=EventKind.CREATED, to_status=OrderStatus.APPROVED,
            backorder_of=order.pk)
     return backorder

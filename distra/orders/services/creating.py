@@ -30,6 +30,7 @@ from distra.orders.services.ordering import (
     record,
     set_totals,
 )
+from distra.orders.services.pricing import save_benefits
 from distra.partners.choices import SELLING_WAREHOUSE_KINDS, DistributorStatus, OutletStatus
 from distra.partners.models import Distributor, DistributorTerritory, Outlet, Warehouse
 
@@ -213,7 +214,8 @@ def _create(*, by, outlet_id: int, warehouse_id: int | None, by_id: bool, lines:
     return order
 
 
-_STATE = ("status", "awaiting_stock", "submitted_at", "approved_at", "allocated_at", "cancel_reason")
+_STATE = ("status", "awaiting_stock", "submitted_at", "approved_at", "allocated_at", "cancel_reason",
+          "gross", "discount", "net", "tax", "total", "pricing")  # the money and pricing change when a budget ran out
 
 
 class _building:
@@ -236,6 +238,7 @@ class _building:
         events, order._events = order._events, None
         if exc_type is None:
             insert([line for line in self.lines if line.pk is None])
+            save_benefits(order, self.lines)
             changed = [name for name, before in zip(_STATE, self.state, strict=True) if getattr(order, name) != before]
             if changed:
                 order.save(update_fields=[*changed, "updated_at"])

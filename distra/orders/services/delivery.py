@@ -43,6 +43,7 @@ from distra.orders.choices import (
     ShortfallReason,
 )
 from distra.orders.models import Order, OrderAllocation, OrderLine, OrderReturn, OrderReturnLine
+from distra.orders.services.budgeting import settle_budgets
 from distra.orders.services.ordering import (
     TransitionNotAllowed,
     get_order,
@@ -233,6 +234,7 @@ def order_deliver(
     _issue(by=by, order=order, shares=shares)
     _quarantine(by=by, order=order, quarantine=quarantine, damaged=damaged)
     OrderLine.objects.bulk_update(order_lines, ["delivered", "shortfall_reason", "returned"])
+    settle_budgets(order)
     short = {line.pk: line.allocated - line.delivered for line in order_lines if line.allocated > line.delivered}
     credit = _credit(by=by, order=order, quantities=short, reason="Not delivered", kind="delivery_shortfall") if short else None
     order.received_by = received_by
@@ -399,6 +401,7 @@ def order_return(
         row.order_return = ret
     OrderReturnLine.objects.bulk_create(rows)
     _receive_returns(by=by, order=order, ret=ret, rows=rows)
+    settle_budgets(order)
     quantities = defaultdict(int)
     for row in rows:
         quantities[row.line.pk] += row.quantity

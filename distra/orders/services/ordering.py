@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -31,10 +33,19 @@ from distra.orders.domain import (
     ApprovalRules,
     LineAmounts,
     approval_reasons,
-    line_amounts,
     order_totals,
 )
 from distra.orders.models import Order, OrderEvent, OrderLine, OrderPolicy
+from distra.orders.services.pricing import (
+    Entry,
+    entries_of,
+    line_differences,
+    order_snapshot,
+    priced_lines,
+    save_benefits,
+)
+from distra.pricing.services.budgets import scheme_budgets_release
+from distra.pricing.services.quoting import price_order_lines
 
 MAX_LINES = 200
 
@@ -121,15 +132,15 @@ def _discount(value) -> Decimal:
     return pct.quantize(Decimal("0.01"))  # as the column stores it, so an answer from memory reads the same
 
 
-def _build_lines(order: Order, lines: list[LineIn]) -> list[OrderLine]:
-    """Order lines from the entered lines, priced at the SKU's base price (price lists come with
-    the pricing issue). Problems are reported per line (``lines[i].field``), all at once."""
+def _check_lines(lines: list[LineIn]) -> list[Entry]:
+    """The entered lines checked: known active SKUs, once each, whole quantities, discounts from 0
+    to 100 %. Problems are reported per line (``lines[i].field``), all at once."""
     if not lines:
         raise ValidationFailed({"lines": [FieldProblem("required", "An order has at least one line.")]})
     if len(lines) > MAX_LINES:
         raise ValidationFailed({"lines": [FieldProblem("too_many_lines", f"An order has at most {MAX_LINES} lines.")]})
     problems: dict[str, list[FieldProblem]] = {}
-    built, seen = [], set()
+    entries, seen = [], set()
     for i, line in enumerate(lines):
         sku = line.sku
         if not sku.is_active:
@@ -151,12 +162,29 @@ def _build_lines(order: Order, lines: list[LineIn]) -> list[OrderLine]:
             problems.setdefault(f"lines[{i}].discount_pct", []).append(
                 FieldProblem("invalid_discount", "A discount is a percentage from 0 to 100 with at most 2 decimals."))
             continue
-        amounts = line_amounts(quantity=quantity, unit_price=sku.base_price, discount_pct=pct, tax_rate=sku.tax_rate)
-        built.append(OrderLine(order=order, line_no=i + 1, sku=sku, quantity=quantity, unit_price=sku.base_price,
-                               discount_pct=pct, tax_rate=sku.tax_rate, **amounts.__dict__))
+        entries.append(Entry(sku, quantity, pct))
     if problems:
         raise ValidationFailed(problems)
-    return built
+    return entries
+
+
+def _build_lines(order: Order, lines: list[LineIn]) -> list[OrderLine]:
+    """Order lines (unsaved) from the entered lines, priced by the pricing engine for the order's
+    outlet today (``price_entries``)."""
+    return price_entries(order, _check_lines(lines))
+
+
+def price_entries(order: Order, entries: list[Entry], *, on: date | None = None, exclude: Iterable[int] = (),
+                  excluded: list[dict] | None = None) -> list[OrderLine]:
+    """Price ``entries`` for ``order``'s outlet with the live price lists and schemes on ``on``
+    (today), leaving out the schemes ``exclude``; sets ``order.pricing`` (and keeps the basket in
+    ``order._priced`` for the benefit rows) and returns the unsaved lines, free lines included."""
+    on = on or timezone.localdate()
+    priced = price_order_lines(outlet=order.outlet, warehouse=order.warehouse, lines=[(e.sku, e.quantity) for e in entries],
+                               on=on, exclude_scheme_ids=exclude)
+    order._priced = priced
+    order.pricing = order_snapshot(priced, on, excluded or [])
+    return priced_lines(order, entries, priced)
 
 
 def set_totals(order: Order, lines: list[OrderLine]) -> None:
@@ -195,19 +223,57 @@ def order_lines_replace(*, by, order: Order, lines: list[LineIn], channel: str =
     order = lock_order(get_order(by, order.pk))
     if order.status not in EDITABLE_STATUSES:
         raise Conflict(f"Order {order.number} is {order.status}; lines can be edited until it is allocated.", code="order_not_editable")
-    before = list(order.lines.values_list("sku__code", "quantity").order_by("line_no"))
+    old_lines = list(order.lines.select_related("sku").order_by("line_no"))
     built = _build_lines(order, lines)
-    order.lines.all().delete()
-    OrderLine.objects.bulk_create(built)
-    set_totals(order, built)
-    order.save(update_fields=["gross", "discount", "net", "tax", "total", "updated_at"])
+    _replace_lines(order, built)
     record(order, by=by, channel=channel, kind=EventKind.LINES_EDITED,
-           before=before, after=[(line.sku.code, line.quantity) for line in built])
+           before=[(line.sku.code, line.quantity) for line in old_lines], after=[(line.sku.code, line.quantity) for line in built],
+           pricing=line_differences(old_lines, built), total=[str(sum(ln.total for ln in old_lines)), str(order.total)])
     if order.status == OrderStatus.APPROVED and not order.awaiting_stock:
         reasons = _needs_approval(order, built)
         if reasons:
             move_to(order, OrderStatus.PENDING_APPROVAL, by=by, channel=channel, reasons=reasons)
     return order
+
+
+def _replace_lines(order: Order, built: list[OrderLine]) -> None:
+    """Put ``built`` (priced, unsaved) in place of the order's lines, with their scheme benefits
+    (the old ones go with the old lines), and the order's totals and pricing."""
+    order.lines.all().delete()
+    OrderLine.objects.bulk_create(built)
+    save_benefits(order, built)
+    set_totals(order, built)
+    order.save(update_fields=["gross", "discount", "net", "tax", "total", "pricing", "updated_at"])
+
+
+@transaction.atomic
+def order_reprice(*, by, order: Order, channel: str = OrderChannel.WEB) -> Order:
+    """Price an order that is not yet allocated again at today's price lists and schemes (an
+    order otherwise keeps the prices it was placed at); the event shows each line's difference.
+    Rechecks the approval rules as an edit does. Locks the order row."""
+    require_perm(by, "orders.change_order")
+    order = lock_order(get_order(by, order.pk))
+    if order.status not in EDITABLE_STATUSES:
+        raise Conflict(f"Order {order.number} is {order.status}; it can be priced again until it is allocated.", code="order_not_editable")
+    old_lines = list(order.lines.select_related("sku").order_by("line_no"))
+    built = price_entries(order, entries_of(old_lines))
+    _replace_lines(order, built)
+    record(order, by=by, channel=channel, kind=EventKind.REPRICED, pricing=line_differences(old_lines, built),
+           total=[str(sum(ln.total for ln in old_lines)), str(order.total)])
+    if order.status == OrderStatus.APPROVED and not order.awaiting_stock:
+        reasons = _needs_approval(order, built)
+        if reasons:
+            move_to(order, OrderStatus.PENDING_APPROVAL, by=by, channel=channel, reasons=reasons)
+    return order
+
+
+def reprice_preview(order: Order, lines: list[OrderLine]) -> list[dict]:
+    """What pricing ``order`` again today would change (nothing is written; the order keeps its
+    prices): for the approval event and the order page."""
+    from copy import copy
+
+    probe = copy(order)
+    return line_differences(lines, price_entries(probe, entries_of(lines)))
 
 
 @transaction.atomic
@@ -245,8 +311,10 @@ def order_approve(*, by, order: Order, channel: str = OrderChannel.WEB, note: st
     order row."""
     require_perm(by, "orders.approve_order")
     order = lock_order(get_order(by, order.pk))
-    move_to(order, OrderStatus.APPROVED, by=by, channel=channel, stamp="approved_at", note=note)
-    _after_approval(by=by, order=order, channel=channel)
+    lines = list(order.lines.select_related("sku").order_by("line_no"))
+    move_to(order, OrderStatus.APPROVED, by=by, channel=channel, stamp="approved_at", note=note,
+            pricing_now=reprice_preview(order, lines))
+    _after_approval(by=by, order=order, channel=channel, lines=lines)
     return order
 
 
@@ -281,6 +349,7 @@ def order_cancel(*, by, order: Order, reason: str, channel: str = OrderChannel.W
     from distra.orders.services.allocation import release_allocations
 
     release_allocations(by=by, order=order)
+    scheme_budgets_release(order_id=order.pk)
     order.cancel_reason, order.awaiting_stock = reason[:200], False
     order.save(update_fields=["cancel_reason", "awaiting_stock"])
     move_to(order, OrderStatus.CANCELLED, by=by, channel=channel, stamp="cancelled_at", reason=reason[:200])

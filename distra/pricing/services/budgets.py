@@ -14,7 +14,8 @@ never wait on each other in a cycle. (SQLite has one writer at a time: no locks 
 from __future__ import annotations
 
 import random
-from decimal import Decimal
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Case, Count, F, Q, Value, When
@@ -90,21 +91,56 @@ def scheme_budgets_consume(*, priced: PricedBasket, order_id: int) -> None:
 
 
 def scheme_budgets_release(*, order_id: int) -> Decimal:
-    """Give back everything order ``order_id`` took from scheme budgets (its cancellation or
-    return). Each use is released once, even when two releases race; returns what was released."""
+    """Give back everything order ``order_id`` took from scheme budgets and has not given back
+    yet (its cancellation). Each use is released once, even when two releases race; returns what
+    was released."""
+    return scheme_budgets_keep(order_id=order_id, kept={})
+
+
+def scheme_budgets_keep(*, order_id: int, kept: Mapping[int, Decimal]) -> Decimal:
+    """Give back what order ``order_id`` no longer uses of its schemes' budgets: per scheme,
+    ``kept`` is the share (0 to 1) of what it took that the order still gives (a scheme absent
+    from ``kept`` keeps nothing). Each use then stays taken at ``amount × share`` rounded half-up
+    (to the paisa; to whole units for quantity budgets), and only the difference with what was
+    released before moves back to its slot (a return after a return gives back only the new
+    share; a share never grows back). The caller holds the order's row lock; each use is changed
+    with a guarded UPDATE, so two releases never give the same amount back twice. Returns what
+    was released now."""
     released = Decimal(0)
     now = timezone.now()
-    for use in SchemeBudgetUse.objects.filter(order_id=order_id, released_at__isnull=True).order_by("budget_id", "slot_number"):
-        if SchemeBudgetUse.objects.filter(pk=use.pk, released_at__isnull=True).update(released_at=now):
-            SchemeBudgetSlot.objects.filter(budget_id=use.budget_id, number=use.slot_number).update(remaining=F("remaining") + use.amount)
-            released += use.amount
+    uses = (SchemeBudgetUse.objects.filter(order_id=order_id, released_at__isnull=True).select_related("budget__scheme")
+            .order_by("budget_id", "slot_number", "id"))
+    for use in uses:
+        share = min(max(Decimal(kept.get(use.budget.scheme_id, 0)), Decimal(0)), Decimal(1))
+        unit = Decimal(1) if use.budget.scheme.budget_basis == "quantity" else Decimal("0.01")
+        stays = (use.amount * share).quantize(unit, rounding=ROUND_HALF_UP)
+        give = use.amount - stays - use.released
+        if give <= 0:
+            continue
+        done = {"released_at": now} if stays == 0 else {}
+        if SchemeBudgetUse.objects.filter(pk=use.pk, released=use.released, released_at__isnull=True).update(
+                released=F("released") + give, **done):
+            SchemeBudgetSlot.objects.filter(budget_id=use.budget_id, number=use.slot_number).update(remaining=F("remaining") + give)
+            released += give
     return released
 
 
 def scheme_benefits_record(*, priced: PricedBasket, order_lines) -> list[SchemeBenefit]:
     """One SchemeBenefit row per scheme applied on each priced line, on the order line of the same
-    SKU (``order_lines``: the order's saved lines). Claims read these rows."""
-    by_sku = {line.sku_id: line for line in order_lines}
+    SKU (``order_lines``: the order's saved lines); free goods point at the order's free line of
+    their scheme and SKU (``free_line``) when it has one. Claims read these rows (docs/pricing.md,
+    "What claims read")."""
+    return SchemeBenefit.objects.bulk_create(scheme_benefits_build(priced=priced, order_lines=order_lines))
+
+
+def scheme_benefits_build(*, priced: PricedBasket, order_lines) -> list[SchemeBenefit]:
+    """The rows ``scheme_benefits_record`` writes, unsaved (for a caller that inserts them its own way)."""
+    by_sku, free = {}, {}
+    for line in order_lines:
+        if getattr(line, "free_of_id", None) is None:
+            by_sku[line.sku_id] = line
+        else:
+            free[(line.free_of_id, line.sku_id)] = line
     rows = []
     for line in priced.lines:
         target = by_sku.get(line.sku_id)
@@ -113,5 +149,6 @@ def scheme_benefits_record(*, priced: PricedBasket, order_lines) -> list[SchemeB
         for a in line.applied:
             rows.append(SchemeBenefit(order_id=target.order_id, order_line=target, scheme_id=a.scheme_id, benefit=a.benefit,
                                       discount=a.discount, free_quantity=a.free_quantity, free_sku_id=a.free_sku_id,
+                                      free_line=free.get((a.scheme_id, a.free_sku_id)) if a.free_quantity else None,
                                       funding_share_pct=a.funding_share, brand_funded=a.brand_funded, reason=a.reason[:300]))
-    return SchemeBenefit.objects.bulk_create(rows)
+    return rows

@@ -1,0 +1,146 @@
+"""Pricing order lines with the pricing engine (``distra.pricing.services.price_order_lines``).
+
+An order keeps the prices it was priced at: each line stores its unit and landing prices, the
+price list, what the schemes took off and, in ``OrderLine.pricing``, the explanation (the price's
+reason, each applied scheme with its benefit and reason); the order stores in ``Order.pricing``
+the schemes considered and not applied, what the order would use of scheme budgets and the day it
+was priced on. Pages and the API show these; nothing is priced again to show an order.
+
+How a line's money is made (docs/orders.md, "How a line is priced"): gross = unit price ×
+quantity; the schemes' discounts (engine, rounded per benefit); then the manual ``discount_pct``
+on what the schemes left (rounded half-up); net = gross − both; tax = net × rate (rounded
+half-up); total = net + tax. Free goods become free lines (one per scheme and free SKU): the free
+SKU's selling price × units, discounted in full, so net, tax and total are 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from distra.catalog.models import SKU
+from distra.core.money import round_money
+from distra.orders.models import Order, OrderLine
+from distra.pricing.domain import AppliedScheme, PricedBasket, PricedLine
+
+HUNDRED = Decimal(100)
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A line to price: a checked SKU, its quantity in base units and the manual discount."""
+
+    sku: SKU
+    quantity: int
+    discount_pct: Decimal = ZERO
+
+
+def _applied(a: AppliedScheme) -> dict:
+    return {"scheme_id": a.scheme_id, "code": a.code, "name": a.name, "kind": a.kind, "benefit": str(a.benefit),
+            "discount": str(a.discount), "free_quantity": a.free_quantity, "free_sku_id": a.free_sku_id,
+            "funding_share": str(a.funding_share), "brand_funded": str(a.brand_funded), "reason": a.reason, "hint": a.hint}
+
+
+def _line_snapshot(p: PricedLine, manual: Decimal) -> dict:
+    return {"price_list_id": p.price_list_id, "price_list_code": p.price_list_code, "price_reason": p.price_reason,
+            "mrp": str(p.mrp), "applied": [_applied(a) for a in p.applied], "manual_discount": str(manual)}
+
+
+def order_snapshot(priced: PricedBasket, on: date, excluded: Sequence[dict] = ()) -> dict:
+    """What ``Order.pricing`` keeps of a basket: the day, the schemes not applied (with why and
+    what is missing), the budget each applied scheme uses and the schemes left out because
+    their budget ran out while the order was placed."""
+    return {
+        "on": on.isoformat(),
+        "not_applied": [{"scheme_id": n.scheme_id, "code": n.code, "name": n.name, "reason_code": n.reason_code, "message": n.message,
+                         "shortfall": None if n.shortfall is None else str(n.shortfall)} for n in priced.not_applied],
+        "usage": {str(sid): str(used) for sid, used in sorted(priced.usage.items()) if used > 0},
+        "distributor_id": priced.distributor_id,
+        "excluded": list(excluded),
+    }
+
+
+def _amounts(gross: Decimal, scheme_discount: Decimal, pct: Decimal, tax_rate: Decimal) -> dict:
+    manual = round_money((gross - scheme_discount) * pct / HUNDRED)
+    discount = scheme_discount + manual
+    net = gross - discount
+    tax = round_money(net * tax_rate / HUNDRED)
+    return {"gross": gross, "scheme_discount": scheme_discount, "discount": discount, "net": net, "tax": tax, "total": net + tax}
+
+
+def priced_lines(order: Order, entries: Sequence[Entry], priced: PricedBasket) -> list[OrderLine]:
+    """Order lines (unsaved) for ``entries`` as the engine priced them, then one free line per
+    (scheme, free SKU) of free goods, numbered after the bought lines."""
+    lines = []
+    for i, (entry, p) in enumerate(zip(entries, priced.lines, strict=True), start=1):
+        money = _amounts(p.gross, p.discount, entry.discount_pct, p.tax_rate)
+        lines.append(OrderLine(order=order, line_no=i, sku=entry.sku, quantity=entry.quantity, unit_price=p.unit_price,
+                               landing_price=p.landing_price, price_list_id=p.price_list_id, discount_pct=entry.discount_pct,
+                               tax_rate=p.tax_rate, pricing=_line_snapshot(p, money["discount"] - p.discount), **money))
+    return lines + _free_lines(order, entries, priced, start=len(lines) + 1)
+
+
+def _free_lines(order: Order, entries: Sequence[Entry], priced: PricedBasket, *, start: int) -> list[OrderLine]:
+    given: dict[tuple[int, int], list[AppliedScheme]] = {}
+    for p in priced.lines:
+        for a in p.applied:
+            if a.free_quantity:
+                given.setdefault((a.scheme_id, a.free_sku_id), []).append(a)
+    if not given:
+        return []
+    skus = {e.sku.pk: e.sku for e in entries}
+    missing = {sku_id for _, sku_id in given if sku_id not in skus}
+    if missing:
+        skus.update(SKU.objects.in_bulk(sorted(missing)))
+    from distra.pricing.selectors import landing_price
+
+    lines = []
+    for n, ((scheme_id, sku_id), benefits) in enumerate(sorted(given.items()), start=start):
+        sku, units = skus[sku_id], sum(a.free_quantity for a in benefits)
+        value = sum((a.benefit for a in benefits), ZERO)
+        first = benefits[0]
+        snapshot = {"free_of": {"scheme_id": scheme_id, "code": first.code, "name": first.name, "reason": first.reason},
+                    "applied": [_applied(a) for a in benefits], "manual_discount": "0.00"}
+        lines.append(OrderLine(order=order, line_no=n, sku=sku, quantity=units, unit_price=round_money(value / units),
+                               landing_price=landing_price(distributor_id=order.distributor_id, sku=sku), free_of_id=scheme_id,
+                               discount_pct=ZERO, tax_rate=sku.tax_rate, pricing=snapshot,
+                               gross=value, scheme_discount=value, discount=value, net=ZERO, tax=ZERO, total=ZERO))
+    return lines
+
+
+def bought(lines: Iterable[OrderLine]) -> list[OrderLine]:
+    """The lines the outlet ordered (not the free lines)."""
+    return [line for line in lines if line.free_of_id is None]
+
+
+def entries_of(lines: Iterable[OrderLine]) -> list[Entry]:
+    """The entries an order's saved lines were priced from (to price them again)."""
+    return [Entry(line.sku, line.quantity, line.discount_pct) for line in sorted(bought(lines), key=lambda ln: ln.line_no)]
+
+
+def save_benefits(order: Order, lines: Sequence[OrderLine]) -> None:
+    """Write the SchemeBenefit rows of the basket ``order`` was just priced with (its saved lines)."""
+    from distra.core.sql import insert
+    from distra.pricing.services.budgets import scheme_benefits_build
+
+    priced = getattr(order, "_priced", None)
+    if priced is not None:
+        insert(scheme_benefits_build(priced=priced, order_lines=lines))
+
+
+def line_differences(before: Iterable[OrderLine], after: Iterable[OrderLine]) -> list[dict]:
+    """What pricing again changed, per SKU of the bought lines (unit price and total, before and
+    after), for the order's event: only lines that differ, by SKU code."""
+    was = {line.sku_id: line for line in bought(before)}
+    out = []
+    for line in sorted(bought(after), key=lambda ln: ln.sku.code):
+        old = was.get(line.sku_id)
+        if old is None or (old.unit_price, old.total, old.quantity) == (line.unit_price, line.total, line.quantity):
+            continue
+        out.append({"sku": line.sku.code, "quantity": line.quantity, "was_unit_price": str(old.unit_price),
+                    "now_unit_price": str(line.unit_price), "was_total": str(old.total), "now_total": str(line.total),
+                    "difference": str(line.total - old.total)})
+    return out
