@@ -17,6 +17,8 @@ from distra.replenishment.schemas import (
     AutonomyIn,
     AutonomyOut,
     ExpiryActionOut,
+    FairShareConfirmedOut,
+    FairShareConfirmIn,
     FairShareOut,
     GenerateIn,
     LinesIn,
@@ -102,6 +104,14 @@ def fair_share(request, depot_id: Id, sku_id: Id):
     plan = selectors.fair_share_plan(user=request.auth, depot_id=depot_id, sku_id=sku_id)
     shares = [{**s, "purchase_order_id": s["order"].pk, "distributor_id": s["distributor"].pk} for s in plan["shares"]]
     return {"depot_id": plan["depot"].pk, "sku_id": sku_id, "stock": plan["stock"], "requested": plan["requested"], "shares": shares}
+
+
+@router.post("/fair-share/confirm", response={200: list[FairShareConfirmedOut], **ERROR_RESPONSES})
+def fair_share_confirm(request, payload: FairShareConfirmIn):
+    """Confirm every submitted purchase order with each line cut to its fair share of the depot's
+    stock (as ``GET /fair-share`` explains it, per SKU); orders of which nothing is available stay
+    submitted. One transaction."""
+    return services.fair_share_confirm(by=request.auth, depot_id=payload.depot_id, note=payload.note)
 
 
 @router.get("/near-expiry", response={200: list[ExpiryActionOut], **ERROR_RESPONSES})

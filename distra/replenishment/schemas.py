@@ -109,6 +109,7 @@ class ParameterFilter(Schema):
 class ShareOut(Schema):
     purchase_order_id: int
     distributor_id: int
+    status: str  # the order's: "confirmed" ones keep what they were promised first
     requested: int
     allocated: int
     cover_before: Decimal | None
@@ -122,6 +123,27 @@ class FairShareOut(Schema):
     stock: int
     requested: int
     shares: list[ShareOut]
+
+
+class FairShareConfirmIn(Schema):
+    depot_id: Id
+    note: str = Field("", max_length=200)  # the confirmation's note on each order (default: the cuts)
+
+
+class ConfirmedLineOut(Schema):
+    line_id: int
+    sku_id: int
+    requested: int
+    confirmed: int
+    explanation: str
+
+
+class FairShareConfirmedOut(Schema):
+    purchase_order_id: int
+    number: str
+    distributor_id: int
+    confirmed: bool  # False: nothing was available for it; the order stays submitted
+    lines: list[ConfirmedLineOut]
 
 
 class TransferOut(Schema):

@@ -95,33 +95,44 @@ def suggested_order_get(*, user, order_id: int) -> SuggestedOrder:
 # Fair share -------------------------------------------------------------------------------------------
 
 def fair_share_plan(*, user, depot_id: int, sku_id: int) -> dict:
-    """How a depot's available stock of a SKU would be shared among the open purchase orders that
-    ask for it (submitted or confirmed, not yet shipped), equalising days of cover at the forecast
-    rate (``domain.fair_share``). Brand-wide scopes only (the depot and every distributor)."""
-    from distra.inventory.models import StockBalance
+    """How a depot's available stock of a SKU is shared among the open purchase orders that ask
+    for it, equalising days of cover at the forecast rate (``domain.fair_share``). Orders the
+    brand has already confirmed keep what they were promised first (shared among themselves the
+    same way only when even that exceeds the stock); submitted orders share what is left. Never
+    more than exists in total. Brand-wide scopes only (the depot and every distributor)."""
     from distra.partners.models import Warehouse
-    from distra.purchasing.models import PurchaseOrderLine
 
     depot = Warehouse.objects.for_user(user).filter(pk=depot_id, distributor__isnull=True).first()
     if depot is None:
         raise NotFound(f"No depot with id {depot_id}.")
-    stock = StockBalance.objects.filter(warehouse=depot, sku_id=sku_id).aggregate(n=Sum(F("on_hand") - F("reserved")))["n"] or 0
+    stock, shares = _fair_shares(depot, sku_id)
+    return {"depot": depot, "sku_id": sku_id, "stock": stock, "requested": sum(s.requested for s in shares),
+            "shares": [{"order": s.claimant[0], "line": s.claimant[1], "distributor": s.claimant[0].distributor,
+                        "status": s.claimant[0].status, "requested": s.requested, "allocated": s.allocated,
+                        "cover_before": s.cover_before, "cover_after": s.cover_after, "explanation": s.explanation}
+                       for s in shares]}
+
+
+def _fair_shares(depot, sku_id: int) -> tuple[int, list[domain.Share]]:
+    """The depot's available units of the SKU and the shares of the open (submitted or confirmed)
+    purchase order lines asking for it."""
+    from distra.inventory.models import StockBalance
+    from distra.purchasing.models import PurchaseOrderLine
+
+    stock = int(StockBalance.objects.filter(warehouse=depot, sku_id=sku_id).aggregate(n=Sum(F("on_hand") - F("reserved")))["n"] or 0)
     lines = (PurchaseOrderLine.objects.filter(sku_id=sku_id, order__status__in=("submitted", "confirmed"))
              .select_related("order__distributor").order_by("order__created_at", "id"))
-    claims = []
+    tiers: dict[str, list[domain.Claim]] = {"confirmed": [], "submitted": []}
     for line in lines:
         asked = int((line.confirmed_quantity if line.confirmed_quantity is not None else line.quantity) - line.shipped_quantity)
         if asked <= 0:
             continue
         distributor_id = line.order.distributor_id
-        rate = _daily_rate(distributor_id, sku_id)
-        claims.append(domain.Claim((line.order, line), asked, positions(distributor_id=distributor_id, sku_ids=[sku_id])
-                                   .get(sku_id, Position()).total, rate))
-    shares = domain.fair_share(int(stock), claims)
-    return {"depot": depot, "sku_id": sku_id, "stock": int(stock), "requested": sum(c.requested for c in claims),
-            "shares": [{"order": s.claimant[0], "line": s.claimant[1], "distributor": s.claimant[0].distributor,
-                        "requested": s.requested, "allocated": s.allocated, "cover_before": s.cover_before,
-                        "cover_after": s.cover_after, "explanation": s.explanation} for s in shares]}
+        held = positions(distributor_id=distributor_id, sku_ids=[sku_id]).get(sku_id, Position()).total
+        tiers[line.order.status].append(domain.Claim((line.order, line), asked, held, _daily_rate(distributor_id, sku_id)))
+    promised = domain.fair_share(stock, tiers["confirmed"])
+    left = stock - sum(s.allocated for s in promised)
+    return stock, promised + domain.fair_share(left, tiers["submitted"])
 
 
 def _daily_rate(distributor_id: int, sku_id: int) -> Decimal:

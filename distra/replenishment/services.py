@@ -293,3 +293,46 @@ def autonomy_policy_set(*, by, distributor, enabled: bool, value_cap: Decimal | 
     policy, _ = AutonomyPolicy.objects.update_or_create(
         distributor=distributor, defaults={"enabled": enabled, "value_cap": value_cap, "max_change_pct": max_change_pct, "act_as": act_as})
     return policy
+
+
+# Fair share --------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def fair_share_confirm(*, by, depot_id: int, note: str = "", channel: str = "api") -> list[dict]:
+    """Confirm every submitted purchase order in ``by``'s scope with each line cut to its fair
+    share of ``depot_id``'s available stock (``selectors.fair_share_plan``, per SKU: orders
+    confirmed earlier keep what they were promised; the submitted ones share what is left,
+    equalising days of cover). An order of which nothing would be confirmed stays submitted.
+    Locks the submitted orders (in id order) for the whole plan, so nothing confirmed meanwhile
+    can be promised twice. Returns, per order, what was confirmed per line and why."""
+    from distra.partners.models import Warehouse
+    from distra.purchasing.models import PurchaseOrder, PurchaseOrderLine
+    from distra.purchasing.services.orders import MANAGE_PERM, po_confirm
+    from distra.replenishment.selectors import _fair_shares
+
+    require_perm(by, MANAGE_PERM)
+    depot = Warehouse.objects.for_user(by).filter(pk=depot_id, distributor__isnull=True).first()
+    if depot is None:
+        raise NotFound(f"No depot with id {depot_id}.")
+    visible = PurchaseOrder.objects.for_user(by).filter(status="submitted").values("id")
+    orders = list(PurchaseOrder.objects.select_for_update(of=("self",)).filter(pk__in=visible).order_by("pk"))
+    lines = list(PurchaseOrderLine.objects.filter(order__in=orders).select_related("sku").order_by("order_id", "id"))
+    shares: dict[int, domain.Share] = {}
+    for sku_id in sorted({line.sku_id for line in lines}):
+        for share in _fair_shares(depot, sku_id)[1]:
+            if share.claimant[0].status == "submitted":
+                shares[share.claimant[1].pk] = share
+    results = []
+    for order in orders:
+        own = [line for line in lines if line.order_id == order.pk]
+        quantities = {line.pk: shares[line.pk].allocated if line.pk in shares else 0 for line in own}
+        explained = [{"line_id": line.pk, "sku_id": line.sku_id, "requested": line.quantity, "confirmed": quantities[line.pk],
+                      "explanation": shares[line.pk].explanation if line.pk in shares else ""} for line in own]
+        confirmed = any(quantities.values())
+        if confirmed:
+            cut = ", ".join(f"{line.sku.code} {quantities[line.pk]}/{line.quantity}" for line in own if quantities[line.pk] < line.quantity)
+            text = note or f"Fair share of {depot.code}" + (f": {cut}" if cut else ": in full")
+            po_confirm(by=by, order=order, quantities=quantities, note=text[:200], channel=channel)
+        results.append({"purchase_order_id": order.pk, "number": order.number, "distributor_id": order.distributor_id,
+                        "confirmed": confirmed, "lines": explained})
+    return results

@@ -67,3 +67,12 @@ def test_parameters_near_expiry_and_autonomy(api, forecast_run, org):
 def test_fair_share_is_for_the_brand(api, forecast_run, org):
     assert api(org.users["dist_one"]).get(f"{BASE}/fair-share?depot_id=1&sku_id=1").status_code == 403
     assert api(org.users["brand"]).get(f"{BASE}/fair-share?depot_id={org.warehouses['D-ONE'].pk}&sku_id=1").status_code == 404
+
+
+def test_fair_share_confirm_over_the_api(api, forecast_run, org):
+    assert api(org.users["dist_one"]).post(f"{BASE}/fair-share/confirm", {"depot_id": 1}).status_code == 403
+    answer = api(org.users["brand"]).post(f"{BASE}/fair-share/confirm", {"depot_id": org.warehouses["D-ONE"].pk})
+    assert answer.status_code == 404
+    bad = api(org.users["brand"]).post(f"{BASE}/fair-share/confirm", {"depot_id": "x", "note": "n" * 201})
+    assert bad.status_code == 422
+    assert {"depot_id", "note"} <= set(bad.json()["fields"])

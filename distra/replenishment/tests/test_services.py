@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from distra.core.errors import Conflict, Forbidden, ValidationFailed
+from distra.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from distra.inventory import services as stock
 from distra.inventory.models import Batch, StockAlert
 from distra.inventory.services_alerts import stock_alerts_evaluate
@@ -146,3 +146,45 @@ def test_the_daily_task_proposes_and_submits_autonomous_orders(forecast_run, org
 
     services.autonomy_policy_set(by=org.users["dist_one"], distributor=org.distributors["D-ONE"], enabled=True)
     assert suggest_orders.call() == {"proposed": 1, "submitted": 1}  # D-FOUR for review, D-ONE submitted
+
+
+def test_confirming_by_fair_share_cuts_submitted_orders_and_never_promises_more_than_exists(forecast_run, org):
+    from distra.purchasing.services.orders import po_confirm, po_create, po_submit
+
+    depot = Warehouse.objects.create(kind=WarehouseKind.DEPOT, code="DEPOT-N", name="North depot")
+    org.warehouses["DEPOT"] = depot
+    _receive(org, "DEPOT", "SKU-1", 108)
+    _receive(org, "D-FOUR", "SKU-1", 30)
+    sku1, sku2 = org.skus["SKU-1"].pk, org.skus["SKU-2"].pk
+    promised = po_create(by=org.users["dist_one"], warehouse=org.warehouses["D-ONE"], lines=[{"sku_id": sku1, "quantity": 48}])
+    po_submit(by=org.users["dist_one"], order=promised)
+    po_confirm(by=org.users["brand"], order=promised)  # confirmed earlier: keeps its 48
+    orders = {}
+    for code, user in (("D-ONE", "dist_one"), ("D-FOUR", "dist_four")):
+        orders[code] = po_create(by=org.users[user], warehouse=org.warehouses[code],
+                                 lines=[{"sku_id": sku1, "quantity": 48}, {"sku_id": sku2, "quantity": 24}])
+        po_submit(by=org.users[user], order=orders[code])
+    results = services.fair_share_confirm(by=org.users["brand"], depot_id=depot.pk)
+    got = {r["number"]: r for r in results}
+    confirmed = {code: {line.sku_id: line.confirmed_quantity for line in o.lines.all()} for code, o in orders.items()}
+    # 108 on hand, 48 promised: 60 shared; D-ONE (no stock) gets more than D-FOUR (3 weeks of cover)
+    assert confirmed["D-ONE"][sku1] + confirmed["D-FOUR"][sku1] == 60
+    assert confirmed["D-ONE"][sku1] > confirmed["D-FOUR"][sku1]
+    # SKU-2: the depot holds none, so nothing of it is confirmed, with the reason given
+    assert confirmed["D-ONE"][sku2] == confirmed["D-FOUR"][sku2] == 0
+    for o in orders.values():
+        o.refresh_from_db()
+        assert o.status == "confirmed"
+        assert got[o.number]["confirmed"]
+        assert all(line["explanation"] for line in got[o.number]["lines"])
+        assert o.events.last().note.startswith("Fair share of DEPOT-N: ")
+    # nothing submitted is left: a second run confirms nothing more
+    assert services.fair_share_confirm(by=org.users["brand"], depot_id=depot.pk) == []
+
+
+def test_fair_share_confirm_is_for_the_brand_and_a_real_depot(forecast_run, org):
+
+    with pytest.raises(Forbidden):
+        services.fair_share_confirm(by=org.users["dist_one"], depot_id=org.warehouses["D-ONE"].pk)
+    with pytest.raises(NotFound):
+        services.fair_share_confirm(by=org.users["brand"], depot_id=org.warehouses["D-ONE"].pk)
