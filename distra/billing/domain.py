@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from distra.billing.tax import Party, TaxRegime
 from distra.core.money import round_money
@@ -59,15 +59,30 @@ class Amounts:
 
 
 def line_amounts(*, regime: TaxRegime, seller: Party, buyer: Party, quantity: int, unit_price: Decimal,
-                 discount_pct: Decimal, tax_rate: Decimal, hsn: str = "") -> Amounts:
-    """``quantity`` units at ``unit_price`` less ``discount_pct``, taxed by ``regime`` on the net."""
+                 discount_pct: Decimal, tax_rate: Decimal, hsn: str = "", discount_of: tuple[Decimal, int] | None = None) -> Amounts:
+    """``quantity`` units at ``unit_price`` less ``discount_pct``, taxed by ``regime`` on the net.
+    With ``discount_of`` = (a discount, the units it was given on), the discount is instead that
+    discount's share for ``quantity`` units, rounded half-up and at most the gross (an order
+    line's scheme and manual discounts, as priced: see docs/orders.md)."""
     gross = round_money(unit_price * quantity)
-    discount = round_money(gross * discount_pct / HUNDRED)
+    if discount_of is not None:
+        given, units = discount_of
+        discount = min(round_money(given * quantity / units), gross) if units else Decimal("0.00")
+    else:
+        discount = round_money(gross * discount_pct / HUNDRED)
     taxable = gross - discount
     taxes = {"cgst": ZERO, "sgst": ZERO, "igst": ZERO, "vat": ZERO}
     for component in regime.components(seller=seller, buyer=buyer, net=taxable, rate=tax_rate, hsn=hsn):
         taxes[component.name.lower()] += component.amount
     return Amounts(gross=gross, discount=discount, taxable=taxable, **taxes)
+
+
+def effective_pct(money: Amounts) -> Decimal:
+    """A line's discount as a percentage of its gross (two decimals, half-up): what an invoice
+    line shows when the discount is an amount (schemes) rather than a rate."""
+    if not money.gross:
+        return ZERO
+    return min((money.discount * HUNDRED / money.gross).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), HUNDRED)
 
 
 def total_of(lines: Iterable[Amounts]) -> Amounts:

@@ -30,6 +30,7 @@ from distra.billing.domain import (
     Amounts,
     allocate_oldest_first,
     credit_amounts,
+    effective_pct,
     financial_year,
     financial_year_label,
     line_amounts,
@@ -163,7 +164,8 @@ def invoice_issue(*, by, order: Order) -> Invoice:
     seller, buyer, details = _parties(order)
     regime = regime_for(order.distributor.country_code)
     amounts = [line_amounts(regime=regime, seller=seller, buyer=buyer, quantity=line.allocated, unit_price=line.unit_price,
-                            discount_pct=line.discount_pct, tax_rate=line.tax_rate, hsn=line.sku.hsn_code) for line in lines]
+                            discount_pct=line.discount_pct, tax_rate=line.tax_rate, hsn=line.sku.hsn_code,
+                            discount_of=(line.discount, line.quantity)) for line in lines]
     today = timezone.localdate()
     year, sequence, number = take_number(order.distributor_id, SeriesDocument.INVOICE, today)
     invoice = Invoice.objects.create(
@@ -173,13 +175,24 @@ def invoice_issue(*, by, order: Order) -> Invoice:
         issued_by=by, **details, **_document_totals(total_of(amounts)),
     )
     InvoiceLine.objects.bulk_create([
-        InvoiceLine(invoice=invoice, order_line=line, line_no=i, sku=line.sku, hsn=line.sku.hsn_code, description=line.sku.name,
+        InvoiceLine(invoice=invoice, order_line=line, line_no=i, sku=line.sku, hsn=line.sku.hsn_code, description=_description(line),
                     units_per_case=line.sku.units_per_case, quantity=line.allocated, unit_price=line.unit_price,
-                    discount_pct=line.discount_pct, tax_rate=line.tax_rate, total=money.total, **money.as_dict())
+                    discount_pct=effective_pct(money), tax_rate=line.tax_rate,
+                    total=money.total, **money.as_dict())
         for i, (line, money) in enumerate(zip(lines, amounts, strict=True), start=1)
     ])
     invoice.replayed = False
     return invoice
+
+
+def _description(line) -> str:
+    """The SKU's name; a free line says it is free and of which scheme; a line with scheme
+    discounts names the schemes (the invoice and its PDF print this)."""
+    pricing = line.pricing or {}
+    if line.free_of_id is not None:
+        return f"{line.sku.name} - FREE ({pricing.get('free_of', {}).get('code', '')})"[:200]
+    codes = [a["code"] for a in pricing.get("applied", []) if not a.get("free_quantity")]
+    return f"{line.sku.name} (schemes: {', '.join(codes)})"[:200] if codes else line.sku.name
 
 
 def invoice_for_order(order: Order) -> Invoice | None:
@@ -261,7 +274,8 @@ def _credit(by, invoice: Invoice, lines: list[tuple[int, int]], reason: str, kin
         line = own[line_id]
         credited = already.get(line_id, Amounts())
         proportional = line_amounts(regime=regime, seller=seller, buyer=buyer, quantity=quantity, unit_price=line.unit_price,
-                                    discount_pct=line.discount_pct, tax_rate=line.tax_rate, hsn=line.hsn)
+                                    discount_pct=line.discount_pct, tax_rate=line.tax_rate, hsn=line.hsn,
+                                    discount_of=(line.discount, line.quantity))
         money = credit_amounts(invoiced=_line_money(line), invoiced_quantity=line.quantity, credited=credited,
                                credited_quantity=line.credited_quantity, quantity=quantity, proportional=proportional)
         built.append((line, quantity, money))
