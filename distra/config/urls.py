@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("distra.claims.urls")),
     path("", include("distra.forecasting.urls")),
     path("", include("distra.replenishment.urls")),
+    path("", include("distra.suggestions.urls")),
 ]
 # Uploaded files (import files) are private: they are never served, in DEBUG or not.

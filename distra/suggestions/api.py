@@ -6,7 +6,7 @@ check the view permission, then the scope (404)."""
 from datetime import timedelta
 
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from distra.core.api import ERROR_RESPONSES, Id, Pagination
@@ -62,7 +62,7 @@ def suggestion_give(request, outlet_id: Id, payload: SuggestionIn):
     for the acceptance KPI (a second one the same day for the same outlet supersedes the first)."""
     counts = [c.dict() for c in payload.shelf_counts] if payload.shelf_counts is not None else None
     suggestion, proposal = services.suggestion_give(by=request.auth, outlet_id=outlet_id, shelf_counts=counts, through=GivenThrough.API)
-    return 201, proposal_out(proposal, suggestion)
+    return Status(201, proposal_out(proposal, suggestion))
 
 
 @router.get("/given", response={200: list[GivenOut], **ERROR_RESPONSES})
@@ -99,7 +99,7 @@ def must_sell_create(request, payload: MustSellListIn):
     require_model_perm(request.auth, MustSellList, "add")
     data = payload.dict()
     created = services.must_sell_list_save(by=request.auth, **data)
-    return 201, selectors.must_sell_list_get(user=request.auth, list_id=created.pk)
+    return Status(201, selectors.must_sell_list_get(user=request.auth, list_id=created.pk))
 
 
 @router.get("/must-sell/{int:list_id}", response={200: MustSellListOut, **ERROR_RESPONSES})

@@ -29,6 +29,7 @@ NAV = [
     (_("Purchase orders"), "po-list", "purchasing.view_purchaseorder", {"po-list", "po-create", "po-detail", "grn-entry"}),
     (_("Forecasts"), "forecast-index", "forecasting.view_forecastseries", {"forecast-index", "forecast-series", "forecast-aggregate"}),
     (_("Replenishment"), "suggestion-list", "replenishment.view_suggestedorder", {"suggestion-list", "suggestion-detail", "near-expiry"}),
+    (_("Suggestion acceptance"), "suggestion-acceptance", "suggestions.view_suggestion", {"suggestion-acceptance", "must-sell-lists"}),
     (_("Geography"), "geography", "geography.view_geonode", {"geography"}),
     (_("Schemes and prices"), "scheme-list", "pricing.view_scheme",
      {"scheme-list", "scheme-create", "scheme-detail", "price-list-list", "price-list-create", "price-list-detail"}),

@@ -46,9 +46,9 @@ def test_a_larger_count_drops_to_one_case_and_a_full_shelf_to_none(org, weekly_b
     full = by_code(rep.post(url(org), {"shelf_counts": [{"sku_id": sku1, "quantity": 100}]}).json())["SKU-1"]
     assert full["quantity"] == 0
     assert "the shelf covers the period" in full["reason"]
-    # The three calls of the day are one suggestion given (the last), the others superseded.
+    # The two calls of the day are one suggestion given (the last); the first is superseded.
     assert Suggestion.objects.filter(superseded_at__isnull=True).count() == 1
-    assert Suggestion.objects.count() == 3
+    assert Suggestion.objects.count() == 2
 
 
 def test_must_sell_gap_is_suggested_and_bought_items_are_not(org, weekly_buyer, must_sell, sku2, api):
