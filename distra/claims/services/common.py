@@ -3,14 +3,13 @@ transition table with its event, and keeping its totals."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db.models import Sum
 from django.utils import timezone
 
 from distra.claims.choices import CLAIM_TRANSITIONS, ClaimStatus, EventKind
 from distra.claims.models import Claim, ClaimEvent
 from distra.core.errors import Conflict, NotFound
+from distra.core.money import round_money
 
 STAMPS = {
     ClaimStatus.SUBMITTED: "submitted_at",
@@ -63,6 +62,6 @@ def move_to(claim: Claim, target: str, *, by, note: str = "", **detail) -> Claim
 def refresh_totals(claim: Claim) -> None:
     """``claimed`` and ``approved`` from the lines (sums of rounded line amounts)."""
     sums = claim.lines.aggregate(claimed=Sum("amount"), approved=Sum("approved_amount"))
-    claim.claimed = sums["claimed"] or Decimal("0.00")
-    claim.approved = sums["approved"] or Decimal("0.00")
+    claim.claimed = round_money(sums["claimed"] or 0)  # SQLite sums decimals as floats: back to the paisa
+    claim.approved = round_money(sums["approved"] or 0)
     claim.save(update_fields=["claimed", "approved", "updated_at"])
