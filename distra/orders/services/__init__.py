@@ -25,11 +25,12 @@ from distra.orders.services.ordering import (
     order_cancel,
     order_lines_replace,
     order_reject,
+    order_reprice,
     order_submit,
 )
 
 __all__ = [
     "DeliveredLine", "ReturnedLine", "order_deliver", "order_dispatch", "order_return", "orders_dispatch",
     "LineIn", "TransitionNotAllowed", "backorders_fill", "get_order", "order_allocate", "order_approve", "order_cancel",
-    "order_create", "order_invoice", "order_lines_replace", "order_reject", "order_submit", "release_allocations",
+    "order_create", "order_invoice", "order_lines_replace", "order_reject", "order_reprice", "order_submit", "release_allocations",
 ]
