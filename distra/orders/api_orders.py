@@ -1,5 +1,5 @@
 """Taking and following orders over HTTP: create (idempotent), list, detail with timeline, edit
-lines, submit, approve, reject, cancel, allocate; and the order metrics.
+lines, submit, approve, re-price, reject, cancel, allocate; and the order metrics.
 
 Every write runs its service through ``retry_on_conflict``: a PostgreSQL deadlock or
 serialisation failure is retried (the service is one transaction) and never reaches the client
@@ -149,6 +149,15 @@ def order_approve(request, order_id: Id, payload: OrderApproveIn | None = None):
     order = services.get_order(request.auth, order_id)
     note = payload.note if payload else ""
     retry_on_conflict(lambda: services.order_approve(by=request.auth, order=order, channel=channel_of(request), note=note))
+    return answer(request, order)
+
+
+@router.post("/{int:order_id}/reprice", response=ONE)
+def order_reprice(request, order_id: Id):
+    """Price an order that is not yet allocated again at today's price lists and schemes (an order
+    otherwise keeps the prices it was placed at); the order's events show each line's difference."""
+    order = services.get_order(request.auth, order_id)
+    retry_on_conflict(lambda: services.order_reprice(by=request.auth, order=order, channel=channel_of(request)))
     return answer(request, order)
 
 

@@ -55,6 +55,49 @@ class OrderAllocationOut(BatchOut):
     delivered: int
 
 
+class OrderLineSchemeOut(Schema):
+    """One scheme applied on an order line, as the line was priced."""
+
+    scheme_id: int
+    code: str
+    name: str
+    kind: str
+    benefit: Decimal = Field(..., description="The discount, or the free units at their selling price")
+    discount: Decimal = Field(..., description="What it took off the line's net (0 for free goods)")
+    free_quantity: int
+    free_sku_id: int | None
+    funding_share: Decimal = Field(..., description="The brand-funded share (%)")
+    brand_funded: Decimal
+    reason: str = Field(..., description="Why it applied")
+    hint: str = Field("", description="A better slab within reach")
+
+
+class OrderSchemeNotAppliedOut(Schema):
+    """A scheme considered for the order and not applied, with why (and what is missing)."""
+
+    scheme_id: int
+    code: str
+    name: str
+    reason_code: str
+    message: str
+    shortfall: Decimal | None = None
+
+
+class OrderSchemeLeftOutOut(Schema):
+    """A scheme left out because its budget ran out while the order was placed."""
+
+    scheme_id: int
+    code: str
+    name: str
+    reason: str
+
+
+class OrderPricingOut(Schema):
+    priced_on: date | None = Field(None, description="The day the order was priced on (it keeps these prices)")
+    not_applied: list[OrderSchemeNotAppliedOut]
+    left_out: list[OrderSchemeLeftOutOut]
+
+
 class OrderLineOut(Schema):
     id: int
     line_no: int
@@ -64,14 +107,22 @@ class OrderLineOut(Schema):
     quantity: int = Field(..., description="Base units")
     cases: int = Field(..., description="Whole cases in the quantity")
     units: int = Field(..., description="Loose units beyond the cases")
-    unit_price: Decimal
-    discount_pct: Decimal
+    is_free: bool = Field(..., description="A free line: the free goods of one scheme, net 0")
+    free_of_id: int | None = Field(None, description="The scheme whose free goods this line carries")
+    unit_price: Decimal = Field(..., description="Retailer selling price per base unit, before tax")
+    landing_price: Decimal = Field(..., description="Distributor landing price per base unit, before tax")
+    price_list_id: int | None
+    price_list_code: str
+    price_reason: str = Field(..., description="Why this price")
+    discount_pct: Decimal = Field(..., description="The manual discount (%), on what the schemes left")
     tax_rate: Decimal
     gross: Decimal
-    discount: Decimal
+    scheme_discount: Decimal = Field(..., description="What the schemes took off")
+    discount: Decimal = Field(..., description="Scheme discount plus the manual discount")
     net: Decimal
     tax: Decimal
     total: Decimal
+    schemes: list[OrderLineSchemeOut]
     allocated: int
     backordered: int
     cancelled: int
@@ -99,6 +150,25 @@ class OrderLineOut(Schema):
     @staticmethod
     def resolve_allocations(obj) -> list:
         return list(obj.allocations.all())
+
+    @staticmethod
+    def resolve_is_free(obj) -> bool:
+        return obj.free_of_id is not None
+
+    @staticmethod
+    def resolve_price_list_code(obj) -> str:
+        return (obj.pricing or {}).get("price_list_code", "")
+
+    @staticmethod
+    def resolve_price_reason(obj) -> str:
+        pricing = obj.pricing or {}
+        if obj.free_of_id is not None:
+            return pricing.get("free_of", {}).get("reason", "")
+        return pricing.get("price_reason", "")
+
+    @staticmethod
+    def resolve_schemes(obj) -> list:
+        return (obj.pricing or {}).get("applied", [])
 
 
 class OrderShortfallLineOut(Schema):
@@ -182,8 +252,14 @@ class OrderSummaryOut(Schema):
 
 class OrderOut(OrderSummaryOut):
     lines: list[OrderLineOut]
+    pricing: OrderPricingOut
     shortfall: OrderShortfallOut
     events: list[OrderEventOut]
+
+    @staticmethod
+    def resolve_pricing(obj) -> dict:
+        pricing = obj.pricing or {}
+        return {"priced_on": pricing.get("on"), "not_applied": pricing.get("not_applied", []), "left_out": pricing.get("excluded", [])}
 
     @staticmethod
     def resolve_lines(obj) -> list:

@@ -190,3 +190,27 @@ def test_editing_lines_prices_them_again_with_their_benefits(org, stocked):
     line = OrderLine.objects.get(order=order)
     assert line.scheme_discount == D("14.00")  # 4 % of 350.00
     assert list(SchemeBenefit.objects.filter(order=order).values_list("benefit", flat=True)) == [D("14.00")]
+
+
+def test_the_api_answers_each_lines_pricing_and_the_schemes_not_applied(org, stocked, sku2):
+    from distra.core.testing import ApiClient
+
+    live_price_list(org)
+    live_scheme(org, "SLAB", "quantity_slab", slabs=[{"min": "20", "max": "49", "percent": "2"}, {"min": "50", "percent": "4"}])
+    live_scheme(org, "FREE", "free_goods", buy_quantity=24, free_quantity=1, free_sku=sku2, targets={"sku_ids": [org.skus["SKU-1"].pk]})
+    live_scheme(org, "VAL", "value_slab", slabs=[{"min": "500", "percent": "3"}])
+    client = ApiClient(org.users["dist_one"])
+    body = {"outlet_id": org.outlets["O-DEL1-A"].pk, "lines": [{"sku_id": org.skus["SKU-1"].pk, "quantity": 40}], "submit": True}
+    created = client.post("/api/v1/orders", body, HTTP_IDEMPOTENCY_KEY="priced-1")
+    assert created.status_code == 201, created.content
+    answer = client.get(f"/api/v1/orders/{created.json()['id']}").json()
+    assert answer == {**answer, "gross": "302.00", "total": "323.79"}  # SKU-1 280.00 - 5.60 + tax 49.39; SKU-2 22.00, free
+    bought, free = answer["lines"]
+    assert (bought["price_list_code"], bought["scheme_discount"], bought["is_free"]) == ("PL-ALL", "5.60", False)
+    assert [(s["code"], s["benefit"], s["hint"]) for s in bought["schemes"]] == [
+        ("FREE", "22.00", ""), ("SLAB", "5.60", "10 more units for the 4 % slab")]
+    assert (free["is_free"], free["quantity"], free["net"], free["allocated"]) == (True, 1, "0.00", 1)
+    assert [(n["code"], n["reason_code"]) for n in answer["pricing"]["not_applied"]] == [("VAL", "below_slab")]
+    again = client.post(f"/api/v1/orders/{answer['id']}/reprice")
+    assert again.status_code == 409
+    assert again.json()["code"] == "order_not_editable"
