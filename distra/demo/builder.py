@@ -130,8 +130,10 @@ def _write_transactions(result: DemoResult, today: date, progress) -> None:
     if differences:
         raise DemoVerifyFailed("; ".join(d.describe() for d in differences[:5]))
     from distra.forecasting.seeding import demo_forecasts
+    from distra.suggestions.seeding import demo_suggestions
 
     result.forecasts = demo_forecasts(today=today, progress=progress)
+    result.suggestions = demo_suggestions(today=today)
 
 
 def _write_depots(plan: DemoPlan) -> bool:
