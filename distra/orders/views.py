@@ -9,6 +9,7 @@ a 403) inside their transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib import messages
 from django.db.models import Prefetch, Q, QuerySet
@@ -157,6 +158,13 @@ def _lines(order: Order) -> list:
     for line in lines:
         line.cases, line.units = split_cases(quantity=line.quantity, units_per_case=line.sku.units_per_case)
         line.shortfall = line.backordered + line.cancelled
+        pricing = line.pricing or {}
+        line.schemes = [a for a in pricing.get("applied", []) if not (a.get("free_quantity") and line.free_of_id is None)]
+        line.free_given = [a for a in pricing.get("applied", []) if a.get("free_quantity") and line.free_of_id is None]
+        line.free_scheme = pricing.get("free_of")
+        line.price_reason = pricing.get("price_reason", "")
+        line.manual_discount = Decimal(pricing.get("manual_discount") or 0)
+        line.left_out = pricing.get("left_out", [])
     return lines
 
 
@@ -177,6 +185,8 @@ DETAIL_LABELS = {
     "batches": gettext_lazy("Batches"), "missing": gettext_lazy("Short"), "policy": gettext_lazy("Policy"),
     "backorder": gettext_lazy("Back-order"), "backorder_of": gettext_lazy("Back-order of"),
     "before": gettext_lazy("Before"), "after": gettext_lazy("After"),
+    "pricing": gettext_lazy("Price changes"), "pricing_now": gettext_lazy("Priced today it would change"),
+    "schemes": gettext_lazy("Schemes left out"), "total": gettext_lazy("Order total"),
 }
 
 
@@ -190,6 +200,11 @@ def _detail(key: str, value, batch_numbers: dict[int, str]) -> tuple[str, str]:
         text = Order(pk=value).number
     elif key in ("before", "after"):
         text = ", ".join(f"{sku} × {q}" for sku, q in value)
+    elif key in ("pricing", "pricing_now"):
+        text = "; ".join(f"{d['sku']}: {d['was_unit_price']} → {d['now_unit_price']} " + _("a unit") + f", {d['was_total']} → {d['now_total']}"
+                         for d in value)
+    elif key == "total":
+        text = " → ".join(value)
     elif isinstance(value, list):
         text = "; ".join(str(v) for v in value)
     else:
@@ -213,6 +228,7 @@ def _detail_page(request: HttpRequest, order: Order, *, status: int = 200, error
     actions = Actions.for_order(user, order)
     context = {
         "order": order, "lines": lines, "events": _event_rows(order, lines), "actions": actions,
+        "not_applied": (order.pricing or {}).get("not_applied", []),
         "backorders": list(order.backorders.order_by("id")), "invoice_url": _invoice_url(user, order),
         "delivery": _delivery_links(user, order), "error": error, "reason_actions": _reason_actions(actions, forms or {}),
     }
