@@ -81,14 +81,15 @@ def _build(*, clients: int, distributors: int = 4, outlets: int = 300, skus: int
         outlet_ids[territory.pk].append(outlet.pk)
 
     brand = brand_save(by=admin, code="BENCH", name="Bench Foods")
-    category = category_create(by=admin, code="FOOD", name="Food")
+    food = category_create(by=admin, code="FOOD", name="Food")
+    kinds = [category_create(by=admin, code=code, name=name, parent=food) for code, name in (("BISC", "Biscuits"), ("BEV", "Beverages"))]
     scarce_ranks = set(range(2, skus, max(1, skus // scarce))[:scarce])  # popular and rare SKUs alike
     plan_skus = []
     for rank in range(skus):
         upc = rng.choice(UNITS_PER_CASE)
         price = rng.choice([5, 10, 12, 20, 35, 50, 99])
         sku = sku_create(by=admin, code=f"SKU-{rank + 1:03d}", gtin=gtin13("12345", rank + 1), name=f"Bench product {rank + 1}",
-                         brand=brand, category=category, hsn_code="1905", units_per_case=upc, case_weight_kg=5, case_volume_l=10,
+                         brand=brand, category=kinds[rank % 2], hsn_code="1905", units_per_case=upc, case_weight_kg=5, case_volume_l=10,
                          mrp=price, base_price=round(price * 0.75, 2), tax_rate=rng.choice([5, 12, 18]), shelf_life_days=365)
         plan_skus.append({"id": sku.pk, "units_per_case": upc, "weight": round(1 / (rank + 1) ** 0.9, 4), "scarce": rank in scarce_ranks})
 
@@ -106,7 +107,46 @@ def _build(*, clients: int, distributors: int = 4, outlets: int = 300, skus: int
         plan_clients.append({"username": user.username, "token": api_token(user), "outlets": mine})
     plan = {"clients": plan_clients, "skus": plan_skus}
     restock(plan, tag="R1", expected_orders=expected_orders)
+    plan["pricing"] = _pricing(seed)
     return plan
+
+
+def _pricing(seed: int) -> dict:
+    """The demo's price lists and schemes (distra.demo.pricing: brand-wide, modern-trade and one
+    distributor's list; a dozen live schemes of every kind, three with budgets), valid since a
+    month ago, so every order is priced with them as in production."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from distra.demo.pricing import build_pricing
+    from distra.pricing.models import Scheme
+
+    today = timezone.localdate()
+    written = build_pricing(seed=seed, start=today - timedelta(days=30), today=today)
+    live = Scheme.objects.filter(status="active")
+    return {**written, "live_schemes": live.count(), "budgeted": live.exclude(budget_basis="").count()}
+
+
+def pricing_summary(plan: dict) -> str:
+    """What pricing did to the benchmark's orders: how many got a scheme, free lines, what the
+    budgets gave and what is left."""
+    from django.db.models import Count, Sum
+
+    from distra.orders.models import Order, OrderLine
+    from distra.pricing.models import SchemeBenefit, SchemeBudget
+
+    orders = Order.objects.count()
+    touched = SchemeBenefit.objects.values("order_id").distinct().count()
+    free = OrderLine.objects.filter(free_of__isnull=False).count()
+    left_out = Order.objects.filter(pricing__excluded__0__isnull=False).count()
+    budgets = ", ".join(f"{b.scheme.code}{'/' + str(b.distributor_id) if b.distributor_id else ''} {b.left or 0:.0f} of {b.limit:.0f} left"
+                        for b in SchemeBudget.objects.select_related("scheme").annotate(left=Sum("slots__remaining")).order_by("pk"))
+    kinds = dict(SchemeBenefit.objects.values("scheme__kind").annotate(n=Count("id")).values_list("scheme__kind", "n"))
+    p = plan.get("pricing", {})
+    return (f"pricing: {p.get('price_lists')} price lists, {p.get('live_schemes')} live schemes ({p.get('budgeted')} with budgets); "
+            f"{touched} of {orders} orders got a scheme, {free} free lines, {left_out} re-priced because a budget ran out; "
+            f"benefits by kind {kinds}; budgets: {budgets}")
 
 
 def restock(plan: dict, *, tag: str, expected_orders: int) -> None:

@@ -108,6 +108,7 @@ def main() -> int:
             figures = summarise(records, args)
             print_cpu(cpu_used, figures["orders"] + figures["rejected"])
             check = data.verify(warmup + records)
+            print(data.pricing_summary(plan), flush=True)
             stock_clean = subprocess.run([DISTRA, "stock", "verify"], env=env, cwd=ROOT, capture_output=True, text=True)
             report(figures, check, stock_clean, args)
             if args.in_process_seconds:
