@@ -129,11 +129,13 @@ def _write_transactions(result: DemoResult, today: date, progress) -> None:
     differences = stock_verify()
     if differences:
         raise DemoVerifyFailed("; ".join(d.describe() for d in differences[:5]))
+    from distra.claims.seeding import demo_claims
     from distra.forecasting.seeding import demo_forecasts
     from distra.suggestions.seeding import demo_suggestions
 
     result.forecasts = demo_forecasts(today=today, progress=progress)
     result.suggestions = demo_suggestions(today=today)
+    demo_claims(seed=plan.seed, today=today)
 
 
 def _write_depots(plan: DemoPlan) -> bool:
@@ -291,7 +293,7 @@ def _write_users(plan: DemoPlan, nodes: dict[str, GeoNode], distributors: dict[s
 
 WRITTEN_MODELS = (GeoNode, Brand, Category, SKU, Distributor, DistributorTerritory, DistributorContact, Warehouse, Outlet, User)
 # The apps holding stock and order data: deleted, whole, before the master data on --reset.
-TRANSACTION_APPS = ("pricing", "billing", "orders", "purchasing", "inventory")
+TRANSACTION_APPS = ("claims", "pricing", "billing", "orders", "purchasing", "inventory")
 
 
 def _transaction_models() -> list:
