@@ -29,13 +29,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from distra.core.money import round_money
+from distra.core.money import MINOR_UNIT, round_money
 
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
+
+
+def _round(amount: Decimal) -> Decimal:
+    """``round_money`` for an amount that is a Decimal already (the engine's thousands of calls
+    per quote skip its conversion; the rounding is the same)."""
+    return amount.quantize(MINOR_UNIT, ROUND_HALF_UP)
 # Kinds (the values of choices.SchemeKind; repeated here so that the engine imports no Django model).
 PERCENT_OFF, AMOUNT_OFF, QUANTITY_SLAB, FREE_GOODS = "percent_off", "amount_off", "quantity_slab", "free_goods"
 VALUE_SLAB, COMBO, FIRST_ORDER = "value_slab", "combo", "first_order"
@@ -147,6 +153,15 @@ class SchemeFacts:
             cached = frozenset({*(("s", i) for i in self.sku_ids), *(("b", i) for i in self.brand_ids),
                                 *(("c", p) for p in self.category_paths)})
             object.__setattr__(self, "_product_keys", cached)
+        return cached
+
+    @property
+    def percent_text(self) -> str:
+        """``percent`` as the reasons show it ("2.5 %"), formatted once per scheme."""
+        cached = self.__dict__.get("_percent_text")
+        if cached is None:
+            cached = _pct(self.percent) if self.percent is not None else ""
+            object.__setattr__(self, "_percent_text", cached)
         return cached
 
     def targets_sku(self, sku: SkuFacts) -> bool:
@@ -344,6 +359,8 @@ class _Ctx:
     outlet: OutletFacts
     skus: Mapping[int, SkuFacts]
     prices: Mapping[int, Decimal]  # the selling price of every active SKU known
+    lines: Sequence[_Line] = ()  # the basket's lines, by SKU id
+    by_key: Mapping[tuple, tuple[int, ...]] = field(default_factory=dict)  # SKU key -> positions in ``lines``
 
 
 class _NotNow(Exception):
@@ -359,7 +376,7 @@ def _percent_of(lines: Sequence[_Line], pct: Decimal, reason: str, hint: str = "
 
 
 def _give_percent(s: SchemeFacts, lines, ctx: _Ctx) -> list[_Give]:
-    return _percent_of(lines, s.percent, f"{_pct(s.percent)} off")
+    return _percent_of(lines, s.percent, f"{s.percent_text} off")
 
 
 def _give_amount(s: SchemeFacts, lines, ctx: _Ctx) -> list[_Give]:
@@ -436,14 +453,14 @@ def _give_combo(s: SchemeFacts, lines, ctx: _Ctx) -> list[_Give]:
     if not sets:
         short = [f"{qty} more units of {_sku_code(ctx, sku_id)}" for sku_id, qty in missing if qty > 0]
         raise _NotNow("combo_incomplete", "needs " + ", ".join(short) + " to complete the combo", Decimal(sum(q for _, q in missing if q > 0)))
-    reason = f"combo of {len(s.combo)} SKUs × {sets} sets: {_pct(s.percent)} off the sets"
+    reason = f"combo of {len(s.combo)} SKUs × {sets} sets: {s.percent_text} off the sets"
     return [_Give(by_sku[sku_id], by_sku[sku_id].price.selling * need * sets * s.percent / HUNDRED, reason=reason) for sku_id, need in s.combo]
 
 
 def _give_first_order(s: SchemeFacts, lines, ctx: _Ctx) -> list[_Give]:
     if ctx.outlet.previous_orders:
         raise _NotNow("not_first_order", "only on an outlet's first order")
-    return _percent_of(lines, s.percent, f"first order of a new outlet: {_pct(s.percent)} off")
+    return _percent_of(lines, s.percent, f"first order of a new outlet: {s.percent_text} off")
 
 
 GIVERS = {
@@ -454,12 +471,14 @@ GIVERS = {
 
 # Schemes: applying them -------------------------------------------------------------------------
 
-def _candidate_lines(s: SchemeFacts, lines: Sequence[_Line]) -> list[_Line]:
-    if s.kind == COMBO:
-        wanted = {sku_id for sku_id, _ in s.combo}
-        return [line for line in lines if line.sku.id in wanted]
-    keys = s.product_keys
-    return list(lines) if not keys else [line for line in lines if not keys.isdisjoint(line.keys)]
+def _candidate_lines(s: SchemeFacts, ctx: _Ctx) -> list[_Line]:
+    """The lines a scheme targets, in the basket's order: a combo's SKUs, else the lines one of
+    whose keys (SkuFacts.keys) the scheme names (every line when it names none)."""
+    keys = {("s", sku_id) for sku_id, _ in s.combo} if s.kind == COMBO else s.product_keys
+    if not keys:
+        return list(ctx.lines)
+    at = {i for key in keys for i in ctx.by_key.get(key, ())}
+    return [ctx.lines[i] for i in sorted(at)]
 
 
 def _may_touch(s: SchemeFacts, in_basket: frozenset) -> bool:
@@ -479,20 +498,20 @@ def _budget_use(s: SchemeFacts, gives: Sequence[tuple[_Give, Decimal]]) -> Decim
     return sum((amount for _, amount in gives), ZERO)
 
 
-def _apply_one(s: SchemeFacts, lines: Sequence[_Line], ctx: _Ctx, budget_left: Mapping[int, Decimal]) -> Decimal:
+def _apply_one(s: SchemeFacts, ctx: _Ctx, budget_left: Mapping[int, Decimal]) -> Decimal:
     """Apply scheme ``s`` to the lines open to it; return the budget it uses. Raises _NotNow."""
     bought = ctx.outlet.last_quarter_value
     if s.min_last_quarter_value is not None and bought < s.min_last_quarter_value:
         raise _NotNow("below_tier", f"for outlets that bought at least {_money(s.min_last_quarter_value)} last quarter "
                       f"(this one: {_money(bought)})", round_money(s.min_last_quarter_value - bought))
-    candidates = _candidate_lines(s, lines)
+    candidates = _candidate_lines(s, ctx)
     open_lines = [line for line in candidates if _open_to(s, line)]
     if not open_lines:
         if not candidates:
             raise _NotNow("not_targeted", "no line of the basket is targeted")
         raise _NotNow("stacked_out", "another scheme of higher priority already applies to its lines and they do not stack")
     gives = GIVERS[s.kind](s, open_lines, ctx)
-    rounded = [(g, min(round_money(g.amount), g.line.left) if not g.free_quantity else round_money(g.amount)) for g in gives]
+    rounded = [(g, min(_round(g.amount), g.line.left) if not g.free_quantity else _round(g.amount)) for g in gives]
     rounded = [(g, amount) for g, amount in rounded if amount > 0 or g.free_quantity]
     if not rounded:
         raise _NotNow("nothing_left", "the lines are already fully discounted")
@@ -500,12 +519,14 @@ def _apply_one(s: SchemeFacts, lines: Sequence[_Line], ctx: _Ctx, budget_left: M
     left = budget_left.get(s.id)
     if left is not None and used > left:
         raise _NotNow("budget_exhausted", f"its budget has {left.normalize():f} left, this basket would use {used.normalize():f}")
+    exclusive, whole = s.stacking == EXCLUSIVE, s.funding_share == HUNDRED
     for g, amount in rounded:
         discount = ZERO if g.free_quantity else amount
         g.line.left -= discount
         g.line.touched = True
-        g.line.exclusive = g.line.exclusive or s.stacking == EXCLUSIVE
-        funded = round_money(amount * s.funding_share / HUNDRED)
+        g.line.exclusive = g.line.exclusive or exclusive
+        # amount is in whole paise already, so a 100 % share funds exactly it.
+        funded = amount if whole else _round(amount * s.funding_share / HUNDRED)
         g.line.applied.append(AppliedScheme(s.id, s.code, s.name, s.kind, amount, discount, g.free_quantity, g.free_sku_id,
                                             s.funding_share, funded, g.reason, g.hint))
     return used
@@ -533,19 +554,21 @@ def price_basket(*, outlet: OutletFacts, lines: Sequence[tuple[int, int]], skus:
     wanted = {sku_id for sku_id, _ in lines}
     found = {sku.id: unit_price(sku, ranked) for sku in skus.values() if sku.is_active or sku.id in wanted}
     prices = {sku_id: price.selling for sku_id, price in found.items() if skus[sku_id].is_active}
-    work = []
-    for sku_id, quantity in sorted(lines):
+    work, by_key = [], {}
+    for at, (sku_id, quantity) in enumerate(sorted(lines)):
         sku = skus[sku_id]
         price = found[sku_id]
-        gross = round_money(price.selling * quantity)
+        gross = _round(price.selling * quantity)
         work.append(_Line(sku, quantity, price, gross, gross, sku.keys))
+        for key in work[-1].keys:
+            by_key[key] = (*by_key.get(key, ()), at)
     usage, not_applied = {}, []
-    ctx = _Ctx(outlet, skus, prices)
-    in_basket = frozenset().union(*(line.keys for line in work))
+    ctx = _Ctx(outlet, skus, prices, work, by_key)
+    in_basket = frozenset(by_key)
     live = sorted((s for s in schemes if s.valid_on(on) and s.targets_outlet(outlet) and _may_touch(s, in_basket)), key=scheme_rank)
     for s in live:
         try:
-            usage[s.id] = _apply_one(s, work, ctx, budget_left or {})
+            usage[s.id] = _apply_one(s, ctx, budget_left or {})
         except _NotNow as why:
             if why.code != "not_targeted":
                 not_applied.append(NotApplied(s.id, s.code, s.name, why.code, why.message, why.shortfall))

@@ -1,16 +1,19 @@
 """What the engine needs, read from the database in a few queries.
 
 The active price lists (with their items) and active schemes (with their targets) are cached per
-process with the ``PricingVersion`` token they were read at; each quote reads the token (one
-primary-key query) and reloads when it moved, so a change is seen by the very next quote. SKUs,
-the outlet's facts and budget balances are read per quote (one query each, the last two only when
-a live scheme needs them).
+process with the ``PricingVersion`` token they were read at, and indexed by what they target
+(``LiveIndex``); each quote reads the token (with the outlet, in one statement) and reloads when
+it moved, so a change is seen by the very next quote. SKUs, the outlet's facts and budget
+balances are read per quote (one query each, the last only when a scheme that may apply has a
+budget).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -18,7 +21,17 @@ from django.db import connection
 
 from distra.catalog.models import SKU, Category
 from distra.pricing.choices import Lifecycle, SchemeKind, TargetKind
-from distra.pricing.domain import OutletFacts, PriceListFacts, SchemeFacts, SkuFacts, Slab
+from distra.pricing.domain import (
+    COMBO,
+    OutletFacts,
+    PriceListFacts,
+    SchemeFacts,
+    SkuFacts,
+    Slab,
+    price_list_applies,
+    price_rank,
+    scheme_rank,
+)
 from distra.pricing.models import (
     PriceList,
     PriceListItem,
@@ -33,6 +46,77 @@ _lock = threading.Lock()
 _cache: dict[str, object] = {"token": None, "facts": None}
 
 
+_MEMO_SIZE = 4096  # outlets (or days) whose lookups a LiveIndex remembers before starting afresh
+
+
+class LiveIndex:
+    """The live schemes and price lists arranged by what they target, built once per cache
+    version, so that a quote looks only at those that can apply to its outlet and lines.
+
+    ``schemes_for`` returns every scheme that is valid on the day, targets the outlet and may
+    touch one of the basket's SKU keys (``SkuFacts.keys``), in ``scheme_rank`` order: exactly the
+    schemes the engine would consider out of all of them (test_live_index checks it), so giving
+    the engine these instead of all prices the basket the same. ``price_lists_for`` returns the
+    lists that apply to the outlet on the day, in ``price_rank`` order."""
+
+    _OUTLET_TARGETS = (("channels", "channel"), ("classes", "outlet_class"), ("distributor_ids", "distributor_id"),
+                       ("outlet_ids", "outlet_id"))
+
+    def __init__(self, schemes: Iterable[SchemeFacts], price_lists: Iterable[PriceListFacts]):
+        self.schemes = tuple(sorted(schemes, key=scheme_rank))
+        self.price_lists = tuple(sorted(price_lists, key=price_rank))
+        self._any_sku: set[int] = set()  # positions in self.schemes
+        self._by_key: dict[tuple, set[int]] = defaultdict(set)
+        self._free = {attr: set() for attr, _ in self._OUTLET_TARGETS}  # positions not restricted on attr
+        self._named: dict[str, dict[object, set[int]]] = {attr: defaultdict(set) for attr, _ in self._OUTLET_TARGETS}
+        self._geo_free: set[int] = set()
+        self._geo_named: dict[str, set[int]] = defaultdict(set)
+        for at, s in enumerate(self.schemes):
+            keys = {("s", sku_id) for sku_id, _ in s.combo} if s.kind == COMBO else s.product_keys
+            for key in keys:
+                self._by_key[key].add(at)
+            if not keys:
+                self._any_sku.add(at)
+            for attr, _ in self._OUTLET_TARGETS:
+                for value in getattr(s, attr) or [None]:
+                    (self._named[attr][value] if value is not None else self._free[attr]).add(at)
+            for path in s.geo_paths or [None]:
+                (self._geo_named[path] if path is not None else self._geo_free).add(at)
+        self._memo: dict[tuple, object] = {}
+
+    def _remember(self, key: tuple, make):
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[key] = make()
+        return found
+
+    def _valid_on(self, on: date) -> frozenset[int]:
+        return self._remember(("on", on), lambda: frozenset(at for at, s in enumerate(self.schemes) if s.valid_on(on)))
+
+    def _on_geo(self, geo_path: str) -> frozenset[int]:
+        def make():
+            return frozenset(self._geo_free.union(*(ats for path, ats in self._geo_named.items() if geo_path.startswith(path))))
+        return self._remember(("geo", geo_path), make)
+
+    def _for_outlet(self, outlet: OutletFacts, on: date) -> set[int]:
+        """Positions of the schemes valid on ``on`` whose outlet targets match ``outlet``."""
+        found = self._valid_on(on) & self._on_geo(outlet.geo_path)
+        for attr, outlet_attr in self._OUTLET_TARGETS:
+            named = self._named[attr].get(getattr(outlet, outlet_attr))
+            found &= self._free[attr] | named if named else self._free[attr]
+        return found
+
+    def schemes_for(self, outlet: OutletFacts, on: date, sku_keys: Iterable[tuple]) -> list[SchemeFacts]:
+        touching = set(self._any_sku).union(*(self._by_key.get(key, ()) for key in set(sku_keys)))
+        return [self.schemes[at] for at in sorted(touching & self._for_outlet(outlet, on))]
+
+    def price_lists_for(self, outlet: OutletFacts, on: date) -> tuple[PriceListFacts, ...]:
+        key = ("lists", on, outlet.outlet_id, outlet.distributor_id, outlet.geo_path, outlet.channel, outlet.outlet_class)
+        return self._remember(key, lambda: tuple(pl for pl in self.price_lists if price_list_applies(pl, outlet, on)))
+
+
 @dataclass(frozen=True)
 class LiveFacts:
     price_lists: tuple[PriceListFacts, ...]
@@ -40,6 +124,7 @@ class LiveFacts:
     free_sku_ids: frozenset[int]
     budgeted: frozenset[int]  # schemes with a budget
     needs_history: bool  # a scheme looks at the outlet's previous orders or last quarter
+    index: LiveIndex = field(default=None, compare=False)  # type: ignore[assignment]
 
 
 def _rows(sql: str, params) -> list[tuple]:
@@ -60,18 +145,26 @@ def current_token() -> str:
     return rows[0][0] if rows else ""
 
 
-def live_facts() -> LiveFacts:
-    """The active price lists and schemes, from the per-process cache when it is current."""
-    token = current_token()
+def live_facts(token: str | None = None) -> LiveFacts:
+    """The active price lists and schemes, from the per-process cache when it is current.
+    ``token``: the current token, when the caller has just read it (else it is read here)."""
+    token = current_token() if token is None else token
     if _cache["token"] == token and _cache["facts"] is not None:
         return _cache["facts"]
     with _lock:
         schemes = tuple(load_schemes())
-        facts = LiveFacts(tuple(load_price_lists()), schemes, frozenset(s.free_sku_id for s in schemes if s.free_sku_id),
+        price_lists = tuple(load_price_lists())
+        facts = LiveFacts(price_lists, schemes, frozenset(s.free_sku_id for s in schemes if s.free_sku_id),
                           frozenset(load_budgeted_ids()),
-                          any(s.kind == SchemeKind.FIRST_ORDER or s.min_last_quarter_value is not None for s in schemes))
+                          any(s.kind == SchemeKind.FIRST_ORDER or s.min_last_quarter_value is not None for s in schemes),
+                          LiveIndex(schemes, price_lists))
         _cache.update(token=token, facts=facts)
     return facts
+
+
+def cached_facts() -> LiveFacts | None:
+    """The facts cached by this process, current or not (a guess of what the next quote reads)."""
+    return _cache["facts"]
 
 
 def load_price_lists(ids=None) -> list[PriceListFacts]:
@@ -149,9 +242,23 @@ def previous_quarter(on: date) -> tuple[date, date]:
     return date(last_prev.year, 3 * ((last_prev.month - 1) // 3) + 1, 1), last_prev
 
 
-def outlet_facts(outlet, on: date, *, history: bool) -> OutletFacts:
-    """The outlet's facts in one query; with ``history``, also its earlier orders (cancelled and
-    rejected ones do not count) and what it bought in the previous calendar quarter."""
+@dataclass(frozen=True)
+class OutletRead:
+    """An outlet as a quote reads it: the engine's facts, what the scope and status checks need,
+    and the pricing token current at the same moment."""
+
+    facts: OutletFacts
+    code: str
+    status: str
+    territory_id: int
+    token: str
+    history: bool  # whether ``facts`` holds the outlet's order history
+
+
+def outlet_read(outlet_id: int, on: date, *, history: bool) -> OutletRead | None:
+    """The outlet and the pricing token in one query (None: no such outlet); with ``history``,
+    also its earlier orders (cancelled and rejected ones do not count) and what it bought in the
+    previous calendar quarter."""
     from django.utils import timezone
 
     from distra.geography.models import GeoNode
@@ -159,20 +266,25 @@ def outlet_facts(outlet, on: date, *, history: bool) -> OutletFacts:
     from distra.orders.models import Order
     from distra.partners.models import Outlet
 
-    head = (f"SELECT o.id, o.distributor_id, g.path, o.channel, o.outlet_class{{extra}} FROM {Outlet._meta.db_table} o "
+    head = (f"SELECT o.id, o.distributor_id, g.path, o.channel, o.outlet_class, o.code, o.status, o.territory_id, "
+            f"(SELECT v.token FROM {PricingVersion._meta.db_table} v WHERE v.id = 1){{extra}} FROM {Outlet._meta.db_table} o "
             f"JOIN {GeoNode._meta.db_table} g ON g.id = o.territory_id WHERE o.id = %s")
-    if not history:
-        (row,) = _rows(head.format(extra=""), [outlet.pk])
-        return OutletFacts(*row)
-    start, end = previous_quarter(on)
-    tz = timezone.get_current_timezone()
-    since = timezone.make_aware(datetime.combine(start, time.min), tz)
-    until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz)
-    orders, gone = Order._meta.db_table, (OrderStatus.CANCELLED, OrderStatus.REJECTED)
-    mine = f"FROM {orders} x WHERE x.outlet_id = o.id AND x.status NOT IN (%s, %s)"
-    extra = f", (SELECT COUNT(*) {mine}), (SELECT COALESCE(SUM(x.total), 0) {mine} AND x.created_at >= %s AND x.created_at < %s)"
-    (row,) = _rows(head.format(extra=extra), [*gone, *gone, since, until, outlet.pk])
-    return OutletFacts(*row[:5], previous_orders=row[5], last_quarter_value=_dec(row[6]))
+    if history:
+        start, end = previous_quarter(on)
+        tz = timezone.get_current_timezone()
+        since = timezone.make_aware(datetime.combine(start, time.min), tz)
+        until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz)
+        orders, gone = Order._meta.db_table, (OrderStatus.CANCELLED, OrderStatus.REJECTED)
+        mine = f"FROM {orders} x WHERE x.outlet_id = o.id AND x.status NOT IN (%s, %s)"
+        extra = f", (SELECT COUNT(*) {mine}), (SELECT COALESCE(SUM(x.total), 0) {mine} AND x.created_at >= %s AND x.created_at < %s)"
+        rows = _rows(head.format(extra=extra), [*gone, *gone, since, until, outlet_id])
+    else:
+        rows = _rows(head.format(extra=""), [outlet_id])
+    if not rows:
+        return None
+    (row,) = rows
+    known = {"previous_orders": row[9], "last_quarter_value": _dec(row[10])} if history else {}
+    return OutletRead(OutletFacts(*row[:5], **known), row[5], row[6], row[7], row[8] or "", history)
 
 
 def budget_left(scheme_ids, distributor_id: int | None) -> dict[int, Decimal]:

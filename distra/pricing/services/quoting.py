@@ -13,10 +13,11 @@ from django.utils import timezone
 from distra.catalog.models import SKU
 from distra.core.errors import NotFound
 from distra.core.permissions import require_perm
+from distra.core.scoping import scope_for
 from distra.partners.choices import OutletStatus
 from distra.partners.models import Outlet
 from distra.pricing import live
-from distra.pricing.domain import PricedBasket, price_basket
+from distra.pricing.domain import OutletFacts, PricedBasket, SkuFacts, price_basket
 from distra.pricing.models import PriceList, Scheme
 from distra.pricing.services.common import Problems, add, raise_if
 
@@ -28,35 +29,55 @@ def price_order_lines(*, outlet: Outlet, warehouse=None, lines: Sequence[tuple[S
                       exclude_scheme_ids: Iterable[int] = (), extra_schemes: Sequence = (), extra_price_lists: Sequence = ()) -> PricedBasket:
     """Price ``lines`` ((SKU, quantity in base units), one per SKU, already checked by the caller)
     for ``outlet`` on ``on`` (today by default) with the live price lists and schemes. Reads: the
-    cache token, the SKUs, the outlet (with its order history only when a live scheme needs it)
-    and the budgets left (only when a live scheme has one): at most 4 queries. ``warehouse`` does
-    not change prices today; it is accepted so that the order flow need not change when it does.
-    ``exclude_scheme_ids``: schemes left out (a budget ran out, see SchemeBudgetExhausted);
-    ``extra_*``: drafts to preview as if they were live."""
+    outlet with the cache token (and its order history when a live scheme needs it), the SKUs
+    and the budgets left (only when a scheme that may apply has one): 3 queries, 4 when the cache
+    has just moved to schemes that need the history. ``warehouse`` does not change prices today;
+    it is accepted so that the order flow need not change when it does. ``exclude_scheme_ids``:
+    schemes left out (a budget ran out, see SchemeBudgetExhausted); ``extra_*``: drafts to
+    preview as if they were live."""
     on = on or timezone.localdate()
-    facts = live.live_facts()
-    excluded = set(exclude_scheme_ids)
-    extra_ids = {s.id for s in extra_schemes}
-    schemes = [s for s in facts.schemes if s.id not in excluded and s.id not in extra_ids] + list(extra_schemes)
+    seen, facts = _read_outlet(outlet.pk, on, extra_schemes)
+    if seen is None:
+        raise NotFound(f"No outlet with id {outlet.pk}.")
+    skus = live.sku_facts({sku.pk for sku, _ in lines} | _free_sku_ids(facts, extra_schemes))
+    return _price(facts, seen.facts, skus, [(sku.pk, qty) for sku, qty in lines], on, exclude_scheme_ids=exclude_scheme_ids,
+                  extra_schemes=extra_schemes, extra_price_lists=extra_price_lists)
+
+
+def _needs_history(facts: live.LiveFacts | None, extra_schemes: Sequence) -> bool:
+    return (facts is None or facts.needs_history
+            or any(s.kind == "first_order" or s.min_last_quarter_value is not None for s in extra_schemes))
+
+
+def _read_outlet(outlet_id: int, on: date, extra_schemes: Sequence) -> tuple[live.OutletRead | None, live.LiveFacts | None]:
+    """The outlet (with the token) and the live facts at that token. Whether the outlet's history
+    is read is guessed from the facts cached so far; a wrong guess (the cache has just moved to
+    schemes that need it) costs one more read."""
+    seen = live.outlet_read(outlet_id, on, history=_needs_history(live.cached_facts(), extra_schemes))
+    if seen is None:
+        return None, None
+    facts = live.live_facts(seen.token)
+    if not seen.history and _needs_history(facts, extra_schemes):
+        seen = live.outlet_read(outlet_id, on, history=True)
+    return seen, facts
+
+
+def _free_sku_ids(facts: live.LiveFacts, extra_schemes: Sequence) -> set[int]:
+    return set(facts.free_sku_ids) | {s.free_sku_id for s in extra_schemes if s.free_sku_id}
+
+
+def _price(facts: live.LiveFacts, outlet: OutletFacts, skus: dict[int, SkuFacts], lines: list[tuple[int, int]], on: date, *,
+           exclude_scheme_ids: Iterable[int], extra_schemes: Sequence, extra_price_lists: Sequence) -> PricedBasket:
+    """The engine on the schemes and price lists that can apply (``LiveIndex``: the same result as
+    on all of them), with the budgets left of those that have one."""
+    keys = set().union(*(skus[sku_id].keys for sku_id, _ in lines))
+    left_out = set(exclude_scheme_ids) | {s.id for s in extra_schemes}
+    schemes = [s for s in facts.index.schemes_for(outlet, on, keys) if s.id not in left_out] + list(extra_schemes)
     extra_lists = {pl.id for pl in extra_price_lists}
-    price_lists = [pl for pl in facts.price_lists if pl.id not in extra_lists] + list(extra_price_lists)
-    sku_ids = {sku.pk for sku, _ in lines} | facts.free_sku_ids | {s.free_sku_id for s in extra_schemes if s.free_sku_id}
-    skus = live.sku_facts(sku_ids)
-    history = facts.needs_history or any(s.kind == "first_order" or s.min_last_quarter_value is not None for s in extra_schemes)
-    outlet_facts = live.outlet_facts(outlet, on, history=history)
+    price_lists = [pl for pl in facts.index.price_lists_for(outlet, on) if pl.id not in extra_lists] + list(extra_price_lists)
     budgeted = [s.id for s in schemes if s.id in facts.budgeted and s.valid_on(on)]
-    left = live.budget_left(budgeted, outlet_facts.distributor_id) if budgeted else {}
-    return price_basket(outlet=outlet_facts, lines=[(sku.pk, qty) for sku, qty in lines], skus=skus, price_lists=price_lists,
-                        schemes=schemes, on=on, budget_left=left)
-
-
-@dataclass(frozen=True)
-class _Sku:
-    """What a quote needs of a SKU it was given (a full SKU row is not)."""
-
-    pk: int
-    code: str
-    is_active: bool
+    left = live.budget_left(budgeted, outlet.distributor_id) if budgeted else {}
+    return price_basket(outlet=outlet, lines=lines, skus=skus, price_lists=price_lists, schemes=schemes, on=on, budget_left=left)
 
 
 @dataclass(frozen=True)
@@ -66,38 +87,11 @@ class _Outlet:
     status: str
 
 
-def _checked_lines(lines: Sequence[dict]) -> list[tuple[SKU, int]]:
-    """``[{"sku_id", "quantity"}]`` checked: known active SKUs, once each, quantities 1 to 10^9."""
-    problems: Problems = {}
-    if not lines:
-        add(problems, "lines", "required", "A basket has at least one line.")
-    if len(lines) > MAX_LINES:
-        add(problems, "lines", "too_many_lines", f"A basket has at most {MAX_LINES} lines.")
-    raise_if(problems)
-    known = {row[0]: _Sku(*row) for row in SKU.objects.filter(pk__in=[line["sku_id"] for line in lines]).values_list("pk", "code", "is_active")}
-    checked, seen = [], set()
-    for i, line in enumerate(lines):
-        sku, qty = known.get(line["sku_id"]), line["quantity"]
-        if sku is None:
-            add(problems, f"lines[{i}].sku_id", "not_found", f"No SKU with id {line['sku_id']}.")
-            continue
-        if not sku.is_active:
-            add(problems, f"lines[{i}].sku_id", "sku_inactive", f"{sku.code} is not sold any more.")
-        if sku.pk in seen:
-            add(problems, f"lines[{i}].sku_id", "duplicate_sku", f"{sku.code} is on another line.")
-        if not isinstance(qty, int) or not 1 <= qty <= 10**9:
-            add(problems, f"lines[{i}].quantity", "invalid_quantity", "A quantity is a whole number of units from 1.")
-        seen.add(sku.pk)
-        checked.append((sku, qty))
-    raise_if(problems)
-    return checked
-
-
-def _outlet_in_scope(by, outlet_id: int) -> _Outlet:
-    row = Outlet.objects.for_user(by).filter(pk=outlet_id).values_list("pk", "code", "status").first()
-    if row is None:
+def _checked_outlet(by, outlet_id: int, seen: live.OutletRead | None) -> _Outlet:
+    """The outlet read, if it is in ``by``'s scope (else 404, as for no outlet) and active."""
+    if seen is None or not Outlet.scope_contains(scope_for(by), distributor_id=seen.facts.distributor_id, territory_id=seen.territory_id):
         raise NotFound(f"No outlet with id {outlet_id}.")
-    outlet = _Outlet(*row)
+    outlet = _Outlet(outlet_id, seen.code, seen.status)
     if outlet.status != OutletStatus.ACTIVE:
         problems: Problems = {}
         add(problems, "outlet_id", "outlet_inactive", f"Outlet {outlet.code} is {outlet.status}; it cannot order.")
@@ -105,12 +99,67 @@ def _outlet_in_scope(by, outlet_id: int) -> _Outlet:
     return outlet
 
 
+def _check_line_count(lines: Sequence[dict]) -> None:
+    problems: Problems = {}
+    if not lines:
+        add(problems, "lines", "required", "A basket has at least one line.")
+    if len(lines) > MAX_LINES:
+        add(problems, "lines", "too_many_lines", f"A basket has at most {MAX_LINES} lines.")
+    raise_if(problems)
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _sku_ids(lines: Sequence[dict]) -> set[int]:
+    return {line["sku_id"] for line in lines if _is_id(line["sku_id"])}
+
+
+def _checked_lines(lines: Sequence[dict], skus: dict[int, SkuFacts]) -> list[tuple[int, int]]:
+    """``[{"sku_id", "quantity"}]`` checked against the SKUs read (``skus``): known active SKUs,
+    once each, quantities 1 to 10^9; as (SKU id, quantity)."""
+    problems: Problems = {}
+    checked, seen = [], set()
+    for i, line in enumerate(lines):
+        sku_id, qty = line["sku_id"], line["quantity"]
+        sku = skus.get(sku_id) if _is_id(sku_id) else None
+        if sku is None:
+            add(problems, f"lines[{i}].sku_id", "not_found", f"No SKU with id {sku_id}.")
+            continue
+        if not sku.is_active:
+            add(problems, f"lines[{i}].sku_id", "sku_inactive", f"{sku.code} is not sold any more.")
+        if sku.id in seen:
+            add(problems, f"lines[{i}].sku_id", "duplicate_sku", f"{sku.code} is on another line.")
+        if not isinstance(qty, int) or not 1 <= qty <= 10**9:
+            add(problems, f"lines[{i}].quantity", "invalid_quantity", "A quantity is a whole number of units from 1.")
+        seen.add(sku.id)
+        checked.append((sku.id, qty))
+    raise_if(problems)
+    return checked
+
+
+def _quote(by, outlet_id: int, lines: Sequence[dict], on: date | None, extra_schemes: Sequence = (),
+           extra_price_lists: Sequence = ()) -> tuple[_Outlet, PricedBasket]:
+    """A quote's reads: the outlet with the token (checked against ``by``'s scope and status),
+    the SKUs of the lines with the schemes' free SKUs (the lines are checked against them), and
+    the budgets left of the schemes that may apply."""
+    on = on or timezone.localdate()
+    seen, facts = _read_outlet(outlet_id, on, extra_schemes)
+    outlet = _checked_outlet(by, outlet_id, seen)
+    _check_line_count(lines)
+    skus = live.sku_facts(_sku_ids(lines) | _free_sku_ids(facts, extra_schemes))
+    checked = _checked_lines(lines, skus)
+    return outlet, _price(facts, seen.facts, skus, checked, on, exclude_scheme_ids=(), extra_schemes=extra_schemes,
+                          extra_price_lists=extra_price_lists)
+
+
 def quote(*, by, outlet_id: int, lines: Sequence[dict], on: date | None = None) -> tuple[_Outlet, PricedBasket]:
     """Price a basket for an outlet in ``by``'s scope without ordering (the rep app's and the
-    retailer's view). Writes nothing."""
+    retailer's view). Writes nothing. Three queries on a current cache: the outlet with the
+    token, the SKUs, the budgets."""
     require_perm(by, VIEW)
-    outlet = _outlet_in_scope(by, outlet_id)
-    return outlet, price_order_lines(outlet=outlet, lines=_checked_lines(lines), on=on)
+    return _quote(by, outlet_id, lines, on)
 
 
 def preview(*, by, outlet_id: int, lines: Sequence[dict], on: date | None = None, scheme: Scheme | None = None,
@@ -118,8 +167,6 @@ def preview(*, by, outlet_id: int, lines: Sequence[dict], on: date | None = None
     """A quote with a draft (or paused) scheme or price list taken as live: what it would do to
     this basket."""
     require_perm(by, VIEW)
-    outlet = _outlet_in_scope(by, outlet_id)
     extra_schemes = live.load_schemes([scheme.pk]) if scheme is not None else []
     extra_lists = live.load_price_lists([price_list.pk]) if price_list is not None else []
-    basket = price_order_lines(outlet=outlet, lines=_checked_lines(lines), on=on, extra_schemes=extra_schemes, extra_price_lists=extra_lists)
-    return outlet, basket
+    return _quote(by, outlet_id, lines, on, extra_schemes, extra_lists)
