@@ -12,7 +12,7 @@ from django.utils import timezone
 from distra.catalog.models import SKU
 from distra.core.errors import FieldProblem, ValidationFailed
 from distra.core.permissions import require_model_perm
-from distra.partners.choices import Channel, OutletClass
+from distra.partners.choices import Channel, OutletClass, OutletStatus
 from distra.suggestions import selectors
 from distra.suggestions.choices import GivenThrough
 from distra.suggestions.models import MustSellItem, MustSellList, Suggestion, SuggestionLine
@@ -25,10 +25,13 @@ def suggestion_give(
     """Compute the outlet's suggestion (``selectors.suggestion_for``) and record it as given to
     ``by``: it holds for ``valid_days()`` days. An earlier suggestion given to the same user for
     the same outlet on the same day is superseded (a refreshed page or a repeated call is not a
-    second suggestion). 403 without the permission, 404 for an outlet out of scope."""
+    second suggestion). 403 without the permission, 404 for an outlet out of scope, 422
+``outlet_inactive`` for an outlet that is not active (it cannot order; GET still previews)."""
     require_model_perm(by, Suggestion, "add")
     now = now or timezone.now()
     proposal = selectors.suggestion_for(user=by, outlet_id=outlet_id, shelf_counts=shelf_counts, now=now, use_forecast=use_forecast)
+    if proposal.outlet.status != OutletStatus.ACTIVE:
+        raise ValidationFailed({"outlet_id": [FieldProblem("outlet_inactive", f"Outlet {proposal.outlet.code} is {proposal.outlet.status}; it cannot order.")]})
     day = timezone.localdate(now)
     with transaction.atomic():
         earlier = Suggestion.objects.filter(outlet_id=proposal.outlet.pk, given_by=by, superseded_at__isnull=True,

@@ -9,6 +9,7 @@ from django import template
 from django.template.loader import render_to_string
 
 from distra.core.errors import DomainError
+from distra.partners.choices import OutletStatus
 from distra.suggestions import selectors, services
 from distra.suggestions.choices import GivenThrough
 
@@ -18,7 +19,7 @@ register = template.Library()
 def _proposal(user, outlet):
     """The suggestion shown, recorded as given when the viewer takes orders (a rep, an ASM, a
     distributor user): the page is where they read it at the outlet."""
-    if user.has_perm("suggestions.add_suggestion") and user.has_perm("orders.add_order"):
+    if user.has_perm("suggestions.add_suggestion") and user.has_perm("orders.add_order") and outlet.status == OutletStatus.ACTIVE:
         return services.suggestion_give(by=user, outlet_id=outlet.pk, through=GivenThrough.WEB)
     return None, selectors.suggestion_for(user=user, outlet_id=outlet.pk)
 
@@ -37,5 +38,5 @@ def outlet_suggestion(context, outlet) -> str:
     start = [{"i": i, "sku": line.sku.pk, "cases": line.cases, "units": line.units} for i, line in enumerate(lines)]
     return render_to_string("suggestions/_outlet_suggestion.html", {
         "outlet": outlet, "proposal": proposal, "given": given, "start_lines": start, "idempotency_key": uuid.uuid4().hex,
-        "can_order": user.has_perm("orders.add_order") and outlet.status == "active",
+        "can_order": user.has_perm("orders.add_order") and outlet.status == OutletStatus.ACTIVE,
     }, request=request)

@@ -177,3 +177,14 @@ def test_given_list_is_scoped(org, weekly_buyer, api):
     services.suggestion_give(by=org.users["rep_del1"], outlet_id=org.outlets["O-DEL1-A"].pk, now=at(1) - timedelta(hours=2))
     assert api(org.users["asm_delhi"]).get("/api/v1/suggestions/given").json()["count"] == 1
     assert api(org.users["asm_mumbai"]).get("/api/v1/suggestions/given").json()["count"] == 0
+
+
+def test_an_inactive_outlet_is_previewed_but_not_given_a_suggestion(org, weekly_buyer, api):
+    outlet = org.outlets["O-DEL1-A"]
+    outlet.status = "inactive"
+    outlet.save()
+    rep = api(org.users["rep_del1"])
+    assert rep.get(url(org)).status_code == 200
+    answer = rep.post(url(org), {})
+    assert (answer.status_code, answer.json()["fields"]["outlet_id"][0]["code"]) == (422, "outlet_inactive")
+    assert Suggestion.objects.count() == 0
