@@ -29,6 +29,7 @@ from distra.catalog.models import SKU, Brand, Category
 from distra.demo.history_plan import HistoryPlan, plan_history
 from distra.demo.history_writer import write_history
 from distra.demo.live_orders import build_live_orders
+from distra.demo.order_pricing import price_history
 from distra.demo.plan import DemoPlan, plan_demo
 from distra.demo.pricing import build_pricing
 from distra.geography.models import GeoNode
@@ -124,6 +125,7 @@ def _write_transactions(result: DemoResult, today: date, progress) -> None:
     result.history = history
     ongoing = next(((s.warehouse_code, s.sku_code) for s in history.stockouts if s.end >= history.end), None)
     result.written = write_history(history, progress=progress)
+    result.written["priced"] = price_history(today=today)  # history orders priced with the demo's price lists and schemes
     result.live_orders = build_live_orders(seed=plan.seed, stockout=ongoing)
     result.alerts = stock_alerts_check_all(today=today)
     differences = stock_verify()

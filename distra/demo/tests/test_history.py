@@ -181,3 +181,22 @@ def test_history_post_refuses_a_balance_below_zero_and_writes_nothing(demo):
     with pytest.raises(HistoryRejected, match="below zero"):
         history_post(moves=moves)
     assert StockMove.objects.count() == count
+
+
+def test_history_and_live_orders_are_priced_with_the_demos_schemes(demo):
+    from distra.pricing.models import SchemeBenefit, SchemeBudgetSlot, SchemeBudgetUse
+
+    priced = demo.written["priced"]
+    assert priced["orders"] > 0
+    assert priced["benefits"] > 0
+    history = Order.objects.filter(pk__in=SchemeBenefit.objects.values("order_id"), status="delivered").exclude(pricing={})
+    assert history.exists()
+    order = history.first()
+    line = order.lines.exclude(pricing__applied=[]).first()
+    assert line.scheme_discount > 0
+    assert line.discount >= line.scheme_discount
+    assert line.pricing["applied"][0]["reason"]
+    assert order.total == sum(ln.total for ln in order.lines.all())
+    assert SchemeBudgetUse.objects.exists()
+    assert all(r >= 0 for r in SchemeBudgetSlot.objects.values_list("remaining", flat=True))
+    assert OrderLine.objects.filter(order__backorder_of__isnull=True, order__status="allocated").exclude(pricing={}).exists()

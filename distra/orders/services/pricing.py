@@ -44,7 +44,7 @@ def _applied(a: AppliedScheme) -> dict:
             "funding_share": str(a.funding_share), "brand_funded": str(a.brand_funded), "reason": a.reason, "hint": a.hint}
 
 
-def _line_snapshot(p: PricedLine, manual: Decimal) -> dict:
+def line_snapshot(p: PricedLine, manual: Decimal) -> dict:
     return {"price_list_id": p.price_list_id, "price_list_code": p.price_list_code, "price_reason": p.price_reason,
             "mrp": str(p.mrp), "applied": [_applied(a) for a in p.applied], "manual_discount": str(manual)}
 
@@ -63,7 +63,7 @@ def order_snapshot(priced: PricedBasket, on: date, excluded: Sequence[dict] = ()
     }
 
 
-def _amounts(gross: Decimal, scheme_discount: Decimal, pct: Decimal, tax_rate: Decimal) -> dict:
+def line_amounts_after_schemes(gross: Decimal, scheme_discount: Decimal, pct: Decimal, tax_rate: Decimal) -> dict:
     manual = round_money((gross - scheme_discount) * pct / HUNDRED)
     discount = scheme_discount + manual
     net = gross - discount
@@ -76,10 +76,10 @@ def priced_lines(order: Order, entries: Sequence[Entry], priced: PricedBasket) -
     (scheme, free SKU) of free goods, numbered after the bought lines."""
     lines = []
     for i, (entry, p) in enumerate(zip(entries, priced.lines, strict=True), start=1):
-        money = _amounts(p.gross, p.discount, entry.discount_pct, p.tax_rate)
+        money = line_amounts_after_schemes(p.gross, p.discount, entry.discount_pct, p.tax_rate)
         lines.append(OrderLine(order=order, line_no=i, sku=entry.sku, quantity=entry.quantity, unit_price=p.unit_price,
                                landing_price=p.landing_price, price_list_id=p.price_list_id, discount_pct=entry.discount_pct,
-                               tax_rate=p.tax_rate, pricing=_line_snapshot(p, money["discount"] - p.discount), **money))
+                               tax_rate=p.tax_rate, pricing=line_snapshot(p, money["discount"] - p.discount), **money))
     return lines + _free_lines(order, entries, priced, start=len(lines) + 1)
 
 
