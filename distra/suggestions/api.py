@@ -3,13 +3,14 @@ order, previewed (GET) or given and recorded (POST, with optional shelf counts).
 (mounted at /api/v1/suggestions): suggestions given, the acceptance KPI, must-sell lists. Reads
 check the view permission, then the scope (404)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from distra.core.api import ERROR_RESPONSES, Id, Pagination
+from distra.core.errors import FieldProblem, ValidationFailed
 from distra.core.permissions import require_model_perm, require_view
 from distra.suggestions import kpi, selectors, services
 from distra.suggestions.choices import GivenThrough
@@ -25,6 +26,8 @@ from distra.suggestions.schemas import (
     SuggestionIn,
     SuggestionOut,
 )
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 outlet_router = Router(tags=["suggestions"])
 router = Router(tags=["suggestions"])
@@ -81,6 +84,12 @@ def acceptance(request, filters: Query[KpiFilter]):
     today = timezone.localdate()
     date_to = filters.date_to or today
     date_from = filters.date_from or date_to - timedelta(days=27)
+    problems = {name: [FieldProblem("out_of_range", "A date from 2000 to 2100.")]
+                for name, day in (("date_from", date_from), ("date_to", date_to)) if not EARLIEST <= day <= LATEST}
+    if not problems and date_from > date_to:
+        problems["date_from"] = [FieldProblem("after_date_to", "date_from is after date_to.")]
+    if problems:
+        raise ValidationFailed(problems)
     return kpi.acceptance_kpi(user=request.auth, date_from=date_from, date_to=date_to, distributor_id=filters.distributor_id,
                               given_by_id=filters.given_by_id)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from distra.core.api import Id
+from distra.core.api import MAX_ID, Id
 
 
 class ShelfCountIn(Schema):
@@ -98,9 +98,9 @@ class GivenOut(Schema):
 
 
 class GivenFilter(Schema):
-    outlet_id: int | None = Field(None, ge=1)
-    given_by_id: int | None = Field(None, ge=1)
-    distributor_id: int | None = Field(None, ge=1)
+    outlet_id: int | None = Field(None, ge=1, le=MAX_ID)
+    given_by_id: int | None = Field(None, ge=1, le=MAX_ID)
+    distributor_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class TallyOut(Schema):
@@ -126,8 +126,8 @@ class KpiOut(Schema):
 class KpiFilter(Schema):
     date_from: date | None = None
     date_to: date | None = None
-    distributor_id: int | None = Field(None, ge=1)
-    given_by_id: int | None = Field(None, ge=1)
+    distributor_id: int | None = Field(None, ge=1, le=MAX_ID)
+    given_by_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class MustSellItemIn(Schema):

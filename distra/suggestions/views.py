@@ -17,14 +17,17 @@ from distra.core.errors import DomainError, FieldProblem, ValidationFailed
 from distra.core.permissions import require_view
 from distra.partners.choices import Channel, OutletClass
 from distra.suggestions import kpi, selectors, services
+from distra.suggestions.api import EARLIEST, LATEST
 from distra.suggestions.models import MustSellList, Suggestion
 
 
 def _day(value: str | None, default: date) -> date:
+    """A date from the query string; anything unreadable or outside 2000-2100 gives ``default``."""
     try:
-        return date.fromisoformat(value) if value else default
+        day = date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return day if EARLIEST <= day <= LATEST else default
 
 
 def acceptance_page(request: HttpRequest) -> HttpResponse:

@@ -83,3 +83,9 @@ def test_must_sell_page_the_brand_saves_a_list_and_a_rep_only_reads(org, sku2):
     rep = signed_in(org.users["rep_del1"]).get("/suggestions/must-sell").content.decode()
     assert "MS-1" in rep
     assert "Save list" not in rep
+
+
+def test_acceptance_page_ignores_dates_it_cannot_use(org):
+    client = signed_in(org.users["asm_delhi"])
+    for query in ("?to=9999-12-31", "?from=0001-01-01", "?from=nonsense&to=2026-02-30", "?from=2026-03-01&to=2026-01-01"):
+        assert client.get("/suggestions/acceptance" + query).status_code == 200
