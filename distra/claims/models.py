@@ -112,16 +112,18 @@ class Claim(ScopedModel):
 
 class ClaimLine(ScopedModel):
     """One supporting line of a claim: the brand-funded share of one scheme on one delivered
-    invoice line (free goods at the landing price × delivered free units, or the discount × the
-    delivered share), a reversal of such a line for units returned, or an amount raised by hand.
+    order line and its invoice line (free goods at the landing price × delivered free units, or
+    the discount × the delivered share), a reversal of such a line for units returned, or an
+    amount raised by hand.
 
-    Invariants (database): an invoice line is claimed at most once per scheme, and a return line
-    reversed at most once per scheme, across all claims; generated and manual amounts are
+    Invariants (database): an order line (so its invoice line) is claimed at most once per scheme,
+    and a return line reversed at most once per scheme, across all claims; generated and manual amounts are
     positive (a reversal negative); a decided line's approved amount lies between 0 and the
     claimed amount (a reversal is taken as claimed); a cut or rejected line carries its reason."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(_("kind"), max_length=20, choices=LineKind.choices)
+    order_line = models.ForeignKey("orders.OrderLine", null=True, blank=True, on_delete=models.PROTECT, related_name="claim_lines")
     invoice_line = models.ForeignKey("billing.InvoiceLine", null=True, blank=True, on_delete=models.PROTECT, related_name="claim_lines")
     scheme = models.ForeignKey("pricing.Scheme", null=True, blank=True, on_delete=models.PROTECT, related_name="claim_lines")
     benefit = models.ForeignKey("pricing.SchemeBenefit", null=True, blank=True, on_delete=models.PROTECT, related_name="claim_lines")
@@ -145,13 +147,15 @@ class ClaimLine(ScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["invoice_line", "scheme"], condition=Q(kind__in=SCHEME_LINE_KINDS),
                                     name="claim_line_invoice_line_scheme_once"),
+            models.UniqueConstraint(fields=["order_line", "scheme"], condition=Q(kind__in=SCHEME_LINE_KINDS),
+                                    name="claim_line_order_line_scheme_once"),
             models.UniqueConstraint(fields=["return_line", "scheme"], condition=Q(kind=LineKind.RETURN_REVERSAL),
                                     name="claim_line_return_reversed_once"),
             models.CheckConstraint(condition=Q(kind__in=LineKind.values), name="claim_line_kind_valid"),
             models.CheckConstraint(condition=Q(decision__in=LineDecision.values), name="claim_line_decision_valid"),
             models.CheckConstraint(
                 condition=(Q(kind=LineKind.RETURN_REVERSAL, amount__lt=0, return_line__isnull=False, reverses__isnull=False)
-                           | Q(kind__in=SCHEME_LINE_KINDS, amount__gt=0, invoice_line__isnull=False, scheme__isnull=False)
+                           | Q(kind__in=SCHEME_LINE_KINDS, amount__gt=0, order_line__isnull=False, scheme__isnull=False)
                            | Q(kind=LineKind.MANUAL, amount__gt=0)),
                 name="claim_line_amount_sign"),
             models.CheckConstraint(

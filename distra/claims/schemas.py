@@ -25,6 +25,8 @@ class ClaimFilter(Schema):
 class ClaimLineOut(Schema):
     id: int
     kind: LineKind
+    order_line_id: int | None
+    order_number: str | None = Field(None, description="The order of the supporting line")
     invoice_line_id: int | None
     invoice_number: str | None = Field(None, description="The invoice of the supporting line")
     scheme_id: int | None
@@ -43,6 +45,10 @@ class ClaimLineOut(Schema):
     decision: LineDecision
     approved_amount: Decimal | None
     decision_reason: str
+
+    @staticmethod
+    def resolve_order_number(obj) -> str | None:
+        return obj.order_line.order.number if obj.order_line_id else None
 
     @staticmethod
     def resolve_invoice_number(obj) -> str | None:

@@ -44,7 +44,7 @@ def claim_get(*, user, pk: int) -> Claim:
 
 def claim_lines(*, claim: Claim) -> QuerySet[ClaimLine]:
     """The claim's supporting lines with the invoice, scheme, SKU and return they point at."""
-    return (claim.lines.select_related("invoice_line__invoice", "scheme", "sku", "return_line__order_return", "reverses")
+    return (claim.lines.select_related("order_line__order", "invoice_line__invoice", "scheme", "sku", "return_line__order_return", "reverses")
             .order_by("kind", "occurred_on", "id"))
 
 

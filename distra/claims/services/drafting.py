@@ -148,7 +148,7 @@ def claim_line_add(*, by, claim: Claim, invoice_line_id: int, scheme_id: int) ->
         raise ValidationFailed({"invoice_line_id": [FieldProblem("not_found", f"No invoice line with id {invoice_line_id}.")]})
     if invoice_line.invoice.distributor_id != claim.distributor_id:
         raise line_not_of_distributor("invoice_line_id", claim)
-    if ClaimLine.objects.filter(invoice_line=invoice_line, scheme_id=scheme_id, kind__in=SCHEME_LINE_KINDS).exists():
+    if ClaimLine.objects.filter(order_line_id=invoice_line.order_line_id, scheme_id=scheme_id, kind__in=SCHEME_LINE_KINDS).exists():
         raise already_claimed_error()
     if invoice_line.order_line.order.status not in DELIVERED:
         raise Conflict("That invoice line has not been delivered yet; only delivered lines are claimed.", code="line_not_delivered")

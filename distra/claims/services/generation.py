@@ -1,8 +1,9 @@
 """Generated claims: per distributor per period, the brand-funded share of every scheme benefit
-on the invoice lines delivered in the period, and the reversal of that share for units returned.
+on the order lines delivered in the period (with their invoice lines: the order flow invoices
+before it dispatches), and the reversal of that share for units returned.
 
-A run for a period is idempotent: an invoice line is claimed at most once per scheme and a return
-line reversed at most once per scheme (database constraints), so a re-run finds nothing new and
+A run for a period is idempotent: an order line (and so its invoice line) is claimed at most once
+per scheme and a return line reversed at most once per scheme (database constraints), so a re-run finds nothing new and
 writes nothing. New lines go to the period's draft claim; when that claim has been submitted
 already, a late line (a proof of delivery entered after the run) starts a new draft for the same
 period. Generation for one distributor is serialised by a lock of its row."""
@@ -49,9 +50,8 @@ def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def _already_claimed() -> Exists:
-    """A benefit whose (invoice line, scheme) is in a claim already."""
-    return Exists(ClaimLine.objects.filter(invoice_line=OuterRef("order_line__invoice_line"), scheme=OuterRef("scheme_id"),
-                                           kind__in=SCHEME_LINE_KINDS))
+    """A benefit whose (order line, scheme) is in a claim already."""
+    return Exists(ClaimLine.objects.filter(order_line=OuterRef("order_line_id"), scheme=OuterRef("scheme_id"), kind__in=SCHEME_LINE_KINDS))
 
 
 def scheme_line_for(benefit: SchemeBenefit) -> ClaimLine | None:
@@ -60,8 +60,6 @@ def scheme_line_for(benefit: SchemeBenefit) -> ClaimLine | None:
     when nothing was delivered or the brand funds nothing of it."""
     line, order = benefit.order_line, benefit.order
     invoice_line = getattr(line, "invoice_line", None)
-    if invoice_line is None:
-        return None
     day = timezone.localdate(order.delivered_at)
     if benefit.free_quantity:
         free_line = benefit.free_line
@@ -79,8 +77,8 @@ def scheme_line_for(benefit: SchemeBenefit) -> ClaimLine | None:
     amount = domain.brand_share(cost, benefit.funding_share_pct)
     if amount <= 0:
         return None
-    return ClaimLine(kind=kind, invoice_line=invoice_line, scheme_id=benefit.scheme_id, benefit=benefit, sku=sku, occurred_on=day,
-                     quantity=units, unit_value=unit_value, base_amount=cost, funding_share_pct=benefit.funding_share_pct,
+    return ClaimLine(kind=kind, order_line=line, invoice_line=invoice_line, scheme_id=benefit.scheme_id, benefit=benefit, sku=sku,
+                     occurred_on=day, quantity=units, unit_value=unit_value, base_amount=cost, funding_share_pct=benefit.funding_share_pct,
                      amount=amount, description=f"{benefit.scheme.code}: {what}"[:300])
 
 
@@ -94,7 +92,7 @@ def _scheme_lines(distributor: Distributor, start: date, end: date) -> list[Clai
     since, until = _day_bounds(start, end)
     benefits = (SchemeBenefit.objects
                 .filter(order__distributor=distributor, order__status__in=DELIVERED, order__delivered_at__gte=since,
-                        order__delivered_at__lt=until, funding_share_pct__gt=0, order_line__invoice_line__isnull=False)
+                        order__delivered_at__lt=until, funding_share_pct__gt=0)
                 .exclude(_already_claimed())
                 .select_related("order", "scheme", "order_line__invoice_line", "order_line__sku", "free_sku", "free_line__sku")
                 .order_by("order_id", "order_line_id", "scheme_id"))
@@ -113,7 +111,7 @@ def _reversal_lines(distributor: Distributor, end: date) -> list[ClaimLine]:
     line_ids = {r.line_id for r in returns}
     originals = list(ClaimLine.objects.filter(kind__in=SCHEME_LINE_KINDS, claim__distributor=distributor)
                      .exclude(decision=LineDecision.REJECTED)
-                     .filter(_returned_line_q(line_ids)).select_related("benefit", "invoice_line"))
+                     .filter(_returned_line_q(line_ids)).select_related("benefit"))
     made = []
     for original in originals:
         returned_line_id = _returned_line_id(original)
@@ -128,7 +126,8 @@ def _reversal_lines(distributor: Distributor, end: date) -> list[ClaimLine]:
             if amount >= 0:
                 continue
             reversed_amount = total
-            made.append(ClaimLine(kind=LineKind.RETURN_REVERSAL, invoice_line=original.invoice_line, scheme_id=original.scheme_id,
+            made.append(ClaimLine(kind=LineKind.RETURN_REVERSAL, order_line_id=original.order_line_id,
+                                  invoice_line_id=original.invoice_line_id, scheme_id=original.scheme_id,
                                   benefit=original.benefit, return_line=ret, reverses=original, sku_id=ret.line.sku_id,
                                   occurred_on=timezone.localdate(ret.order_return.created_at), quantity=ret.quantity,
                                   unit_value=original.unit_value, funding_share_pct=original.funding_share_pct, amount=amount,
@@ -144,14 +143,14 @@ def _returned_line_id(original: ClaimLine) -> int:
     benefit = original.benefit
     if original.kind == LineKind.FREE_GOODS and benefit is not None and benefit.free_line_id:
         return benefit.free_line_id
-    return original.invoice_line.order_line_id
+    return original.order_line_id
 
 
 def _returned_line_q(line_ids: set[int]):
     from django.db.models import Q
 
     return (Q(kind=LineKind.FREE_GOODS, benefit__free_line_id__in=line_ids)
-            | Q(benefit__free_line__isnull=True, invoice_line__order_line_id__in=line_ids))
+            | Q(benefit__free_line__isnull=True, order_line_id__in=line_ids))
 
 
 def _draft_for(distributor: Distributor, start: date, end: date, by) -> Claim:
