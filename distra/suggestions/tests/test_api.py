@@ -188,3 +188,18 @@ def test_an_inactive_outlet_is_previewed_but_not_given_a_suggestion(org, weekly_
     answer = rep.post(url(org), {})
     assert (answer.status_code, answer.json()["fields"]["outlet_id"][0]["code"]) == (422, "outlet_inactive")
     assert Suggestion.objects.count() == 0
+
+
+def test_outlet_forecast_comes_first_when_an_outlet_level_run_exists(org, fake_engine, api):
+    from distra.forecasting.choices import ForecastLevel
+    from distra.forecasting.services import forecast_run_now
+    from distra.forecasting.tests.conftest import add_sku, write_history
+
+    add_sku(org)
+    write_history(org, plan={("O-DEL1-A", "SKU-1"): 14, ("O-DEL2-B", "SKU-1"): 6})
+    forecast_run_now(horizon=8)
+    forecast_run_now(level=ForecastLevel.OUTLET_SKU, horizon=8)
+    line = by_code(api(org.users["rep_del1"]).get(url(org)).json())["SKU-1"]
+    # O-DEL1-A's own series: 14 a week, flat: 2 a day x 7 days = 14.
+    assert line["basis"] == "outlet_forecast"
+    assert (line["figures"]["per_day"], line["figures"]["demand"]) == ("2.0000", "14.0")
