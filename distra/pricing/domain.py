@@ -77,9 +77,13 @@ class SkuFacts:
     def keys(self) -> frozenset:
         """What a scheme's product targets may name to reach this SKU: itself, its brand, its
         category and every category above it (a category target includes its children)."""
-        parts = self.category_path.strip("/").split("/") if self.category_path.strip("/") else []
-        paths = ("c", *("/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)))
-        return frozenset({("s", self.id), ("b", self.brand_id), *(("c", p) for p in paths[1:])})
+        cached = self.__dict__.get("_keys")
+        if cached is None:
+            parts = self.category_path.strip("/").split("/") if self.category_path.strip("/") else []
+            paths = ("/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1))
+            cached = frozenset({("s", self.id), ("b", self.brand_id), *(("c", p) for p in paths)})
+            object.__setattr__(self, "_keys", cached)
+        return cached
 
 
 @dataclass(frozen=True)
@@ -267,9 +271,13 @@ def price_rank(pl: PriceListFacts) -> tuple:
 
 
 def specificity_words(pl: PriceListFacts) -> str:
-    parts = [name for name, on in (("outlet", pl.outlet_id), ("distributor", pl.distributor_id), ("geography", pl.geo_path),
-                                   ("outlet class", pl.outlet_class), ("channel", pl.channel)) if on]
-    return ", ".join(parts) or "brand-wide"
+    cached = pl.__dict__.get("_words")  # the same for every SKU of the list: worded once
+    if cached is None:
+        parts = [name for name, on in (("outlet", pl.outlet_id), ("distributor", pl.distributor_id), ("geography", pl.geo_path),
+                                       ("outlet class", pl.outlet_class), ("channel", pl.channel)) if on]
+        cached = ", ".join(parts) or "brand-wide"
+        object.__setattr__(pl, "_words", cached)
+    return cached
 
 
 def within_mrp(price: Decimal, sku: SkuFacts) -> bool:
@@ -345,6 +353,11 @@ class _Line:
     applied: list[AppliedScheme] = field(default_factory=list)
 
 
+# A named tuple made from a plain tuple, without its generated __new__ (a Python function): the
+# engine makes about a thousand per quote.
+_new = tuple.__new__
+
+
 class _Give(NamedTuple):
     line: _Line
     amount: Decimal  # the raw benefit, before rounding and capping
@@ -372,7 +385,8 @@ class _NotNow(Exception):
 # Schemes: what each kind gives ------------------------------------------------------------------
 
 def _percent_of(lines: Sequence[_Line], pct: Decimal, reason: str, hint: str = "") -> list[_Give]:
-    return [_Give(line, line.gross * pct / HUNDRED, reason=reason, hint=hint) for line in lines]
+    rate = pct / HUNDRED  # exact (a shift of the decimal point), so gross x rate = gross x pct / 100
+    return [_new(_Give, (line, line.gross * rate, 0, None, reason, hint)) for line in lines]
 
 
 def _give_percent(s: SchemeFacts, lines, ctx: _Ctx) -> list[_Give]:
@@ -477,6 +491,9 @@ def _candidate_lines(s: SchemeFacts, ctx: _Ctx) -> list[_Line]:
     keys = {("s", sku_id) for sku_id, _ in s.combo} if s.kind == COMBO else s.product_keys
     if not keys:
         return list(ctx.lines)
+    if len(keys) == 1:
+        (key,) = keys
+        return [ctx.lines[i] for i in ctx.by_key.get(key, ())]  # positions are in the basket's order
     at = {i for key in keys for i in ctx.by_key.get(key, ())}
     return [ctx.lines[i] for i in sorted(at)]
 
@@ -486,10 +503,6 @@ def _may_touch(s: SchemeFacts, in_basket: frozenset) -> bool:
     if s.kind == COMBO:
         return any(("s", sku_id) in in_basket for sku_id, _ in s.combo)
     return not s.product_keys or not s.product_keys.isdisjoint(in_basket)
-
-
-def _open_to(s: SchemeFacts, line: _Line) -> bool:
-    return not line.exclusive and not (s.stacking == EXCLUSIVE and line.touched)
 
 
 def _budget_use(s: SchemeFacts, gives: Sequence[tuple[_Give, Decimal]]) -> Decimal:
@@ -505,14 +518,25 @@ def _apply_one(s: SchemeFacts, ctx: _Ctx, budget_left: Mapping[int, Decimal]) ->
         raise _NotNow("below_tier", f"for outlets that bought at least {_money(s.min_last_quarter_value)} last quarter "
                       f"(this one: {_money(bought)})", round_money(s.min_last_quarter_value - bought))
     candidates = _candidate_lines(s, ctx)
-    open_lines = [line for line in candidates if _open_to(s, line)]
+    # A combinable scheme is open where no exclusive one applied; an exclusive one where nothing
+    # applied (an exclusive line is a touched line, so "not touched" says both).
+    if s.stacking == EXCLUSIVE:
+        open_lines = [line for line in candidates if not line.touched]
+    else:
+        open_lines = [line for line in candidates if not line.exclusive]
     if not open_lines:
         if not candidates:
             raise _NotNow("not_targeted", "no line of the basket is targeted")
         raise _NotNow("stacked_out", "another scheme of higher priority already applies to its lines and they do not stack")
     gives = GIVERS[s.kind](s, open_lines, ctx)
-    rounded = [(g, min(_round(g.amount), g.line.left) if not g.free_quantity else _round(g.amount)) for g in gives]
-    rounded = [(g, amount) for g, amount in rounded if amount > 0 or g.free_quantity]
+    rounded = []
+    for g in gives:
+        if g.free_quantity:
+            rounded.append((g, _round(g.amount)))
+        else:
+            amount = min(_round(g.amount), g.line.left)  # never more than what is left of the net
+            if amount > 0:
+                rounded.append((g, amount))
     if not rounded:
         raise _NotNow("nothing_left", "the lines are already fully discounted")
     used = _budget_use(s, rounded)
@@ -527,13 +551,13 @@ def _apply_one(s: SchemeFacts, ctx: _Ctx, budget_left: Mapping[int, Decimal]) ->
         g.line.exclusive = g.line.exclusive or exclusive
         # amount is in whole paise already, so a 100 % share funds exactly it.
         funded = amount if whole else _round(amount * s.funding_share / HUNDRED)
-        g.line.applied.append(AppliedScheme(s.id, s.code, s.name, s.kind, amount, discount, g.free_quantity, g.free_sku_id,
-                                            s.funding_share, funded, g.reason, g.hint))
+        g.line.applied.append(_new(AppliedScheme, (s.id, s.code, s.name, s.kind, amount, discount, g.free_quantity, g.free_sku_id,
+                                                   s.funding_share, funded, g.reason, g.hint)))
     return used
 
 
 def _finish(line: _Line) -> PricedLine:
-    discount = sum((a.discount for a in line.applied), ZERO)
+    discount = line.gross - line.left  # the sum of the applied discounts, each taken off ``left``
     net = line.gross - discount
     tax = round_money(net * line.sku.tax_rate / HUNDRED)
     p = line.price
