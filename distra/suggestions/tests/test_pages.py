@@ -89,3 +89,14 @@ def test_acceptance_page_ignores_dates_it_cannot_use(org):
     client = signed_in(org.users["asm_delhi"])
     for query in ("?to=9999-12-31", "?from=0001-01-01", "?from=nonsense&to=2026-02-30", "?from=2026-03-01&to=2026-01-01"):
         assert client.get("/suggestions/acceptance" + query).status_code == 200
+
+
+def test_admin_lists_must_sell_lists_and_suggestions(org, weekly_buyer, must_sell):
+    from distra.suggestions import services
+
+    suggestion, _proposal = services.suggestion_give(by=org.users["rep_del1"], outlet_id=org.outlets["O-DEL1-A"].pk)
+    admin = signed_in(org.users["admin"])
+    for path in ("/admin/suggestions/mustselllist/", "/admin/suggestions/mustselllist/add/",
+                 f"/admin/suggestions/mustselllist/{must_sell.pk}/change/", "/admin/suggestions/suggestion/",
+                 f"/admin/suggestions/suggestion/{suggestion.pk}/change/"):
+        assert admin.get(path).status_code == 200, path
