@@ -203,3 +203,20 @@ def test_outlet_forecast_comes_first_when_an_outlet_level_run_exists(org, fake_e
     # O-DEL1-A's own series: 14 a week, flat: 2 a day x 7 days = 14.
     assert line["basis"] == "outlet_forecast"
     assert (line["figures"]["per_day"], line["figures"]["demand"]) == ("2.0000", "14.0")
+
+
+def test_every_endpoint_needs_a_sign_in(org, api):
+    anonymous = api()
+    for path in ("/api/v1/suggestions/given", "/api/v1/suggestions/acceptance", "/api/v1/suggestions/must-sell",
+                 "/api/v1/suggestions/must-sell/1", url(org)):
+        assert anonymous.get(path).status_code == 401, path
+    assert anonymous.post(url(org), {}).status_code == 401
+    assert anonymous.post("/api/v1/suggestions/must-sell", {"code": "X", "name": "X"}).status_code == 401
+
+
+def test_acceptance_dates_are_checked(org, api):
+    rep = api(org.users["rep_del1"])
+    reversed_range = rep.get("/api/v1/suggestions/acceptance", {"date_from": "2026-03-01", "date_to": "2026-01-01"})
+    assert (reversed_range.status_code, list(reversed_range.json()["fields"])) == (422, ["date_from"])
+    far = rep.get("/api/v1/suggestions/acceptance", {"date_to": "9999-12-31"})
+    assert (far.status_code, far.json()["fields"]["date_to"][0]["code"]) == (422, "out_of_range")
