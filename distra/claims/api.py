@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from distra.claims import domain, selectors, services
-from distra.claims.models import Claim, ClaimCreditNote
+from distra.claims.models import Claim, ClaimCreditNote, ClaimPolicy
 from distra.claims.schemas import (
     AttachmentOut,
     ClaimCreditNoteOut,
@@ -18,6 +18,8 @@ from distra.claims.schemas import (
     ClaimLineIn,
     ClaimLineOut,
     ClaimOut,
+    ClaimPolicyIn,
+    ClaimPolicyOut,
     DecisionsIn,
     FinishIn,
     GenerateIn,
@@ -87,6 +89,24 @@ def claims_generate(request, payload: GenerateIn):
         if claim is not None:
             made.append(claim)
     return made
+
+
+@router.get("/policies/{distributor_id}", response={200: ClaimPolicyOut, **ERROR_RESPONSES})
+def claim_policy_get(request, distributor_id: Id):
+    """The distributor's claim period: its own, or the brand's default (DISTRA_CLAIM_PERIOD)."""
+    require_view(request.auth, Claim)
+    distributor = get_scoped_or_404(Distributor, request.auth, distributor_id)
+    own = ClaimPolicy.objects.filter(distributor=distributor).first()
+    return {"distributor_id": distributor.pk, "period": services.claim_period_of(distributor.pk), "default": own is None}
+
+
+@router.put("/policies/{distributor_id}", response={200: ClaimPolicyOut, **ERROR_RESPONSES})
+def claim_policy_set(request, distributor_id: Id, payload: ClaimPolicyIn):
+    """Set the distributor's claim period (brand): month, quarter, fortnight or week."""
+    require_perm(request.auth, "claims.change_claimpolicy")
+    distributor = get_scoped_or_404(Distributor, request.auth, distributor_id)
+    policy = services.claim_policy_set(by=request.auth, distributor=distributor, period=payload.period)
+    return {"distributor_id": distributor.pk, "period": policy.period, "default": False}
 
 
 @router.post("", response={201: ClaimDetailOut, **ERROR_RESPONSES})

@@ -7,7 +7,14 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from distra.claims.choices import ClaimKind, ClaimStatus, LineDecision, LineKind, ManualReason
+from distra.claims.choices import (
+    ClaimKind,
+    ClaimPeriod,
+    ClaimStatus,
+    LineDecision,
+    LineKind,
+    ManualReason,
+)
 from distra.core.api import Id
 
 Amount = Field(..., max_digits=14, decimal_places=2, description="Rupees (or the currency's units), two decimals")
@@ -223,3 +230,13 @@ class SettlementKpiOut(Schema):
 class SettlementReportOut(Schema):
     overall: SettlementKpiOut
     distributors: list[SettlementKpiOut]
+
+
+class ClaimPolicyIn(Schema):
+    period: ClaimPeriod
+
+
+class ClaimPolicyOut(Schema):
+    distributor_id: int
+    period: ClaimPeriod
+    default: bool = Field(..., description="True when the distributor follows the brand's default period")

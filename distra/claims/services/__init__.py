@@ -9,6 +9,7 @@ from distra.claims.services.drafting import (
 from distra.claims.services.generation import (
     claim_generate_period,
     claim_period_of,
+    claim_policy_set,
     claims_generate,
 )
 from distra.claims.services.workflow import (
@@ -23,6 +24,6 @@ from distra.claims.services.workflow import (
 
 __all__ = [
     "LineDecisionIn", "ManualLineIn", "claim_attachment_add", "claim_generate_period", "claim_line_add", "claim_lines_decide",
-    "claim_manual_create", "claim_period_of", "claim_reject", "claim_review_finish", "claim_review_start", "claim_settle",
-    "claim_submit", "claims_generate",
+    "claim_manual_create", "claim_period_of", "claim_policy_set", "claim_reject", "claim_review_finish", "claim_review_start",
+    "claim_settle", "claim_submit", "claims_generate",
 ]

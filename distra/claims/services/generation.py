@@ -209,3 +209,19 @@ def claims_generate(*, on: date | None = None, by=None) -> list[Claim]:
         if claim is not None:
             made.append(claim)
     return made
+
+
+@transaction.atomic
+def claim_policy_set(*, by, distributor: Distributor, period: str) -> ClaimPolicy:
+    """Set a distributor's claim period (``month``, ``quarter``, ``fortnight``, ``week``); it
+    applies from the next generation on (claims already made keep their periods)."""
+    from distra.claims.choices import ClaimPeriod
+    from distra.core.errors import FieldProblem, ValidationFailed
+    from distra.core.permissions import require_in_scope, require_perm
+
+    require_perm(by, "claims.change_claimpolicy")
+    require_in_scope(by, distributor, "No distributor with that id in your scope.")
+    if period not in ClaimPeriod.values:
+        raise ValidationFailed({"period": [FieldProblem("invalid_choice", f"One of: {', '.join(ClaimPeriod.values)}.")]})
+    policy, _ = ClaimPolicy.objects.update_or_create(distributor=distributor, defaults={"period": period})
+    return policy

@@ -120,3 +120,14 @@ def test_generate_endpoint_is_idempotent(org, api, delivered):
     assert first.json()[0]["claimed"] == "7.50"
     assert brand.post("/api/v1/claims/generate", {"on": on}).json() == []
     assert api(org.users["dist_one"]).post("/api/v1/claims/generate", {"on": on}).status_code == 403
+
+
+def test_a_distributor_claim_period_is_the_brands_to_set(org, api, delivered):
+    d = org.distributors["D-ONE"]
+    assert api(org.users["dist_one"]).get(f"/api/v1/claims/policies/{d.pk}").json() == {"distributor_id": d.pk, "period": "month",
+                                                                                        "default": True}
+    assert api(org.users["dist_one"]).put(f"/api/v1/claims/policies/{d.pk}", {"period": "week"}).status_code == 403
+    assert api(org.users["brand"]).put(f"/api/v1/claims/policies/{d.pk}", {"period": "yearly"}).status_code == 422
+    answer = api(org.users["brand"]).put(f"/api/v1/claims/policies/{d.pk}", {"period": "quarter"})
+    assert answer.json() == {"distributor_id": d.pk, "period": "quarter", "default": False}
+    assert services.claim_period_of(d.pk) == "quarter"
