@@ -16,6 +16,7 @@ from distra.suggestions import kpi, selectors, services
 from distra.suggestions.choices import GivenThrough
 from distra.suggestions.models import MustSellList, Suggestion
 from distra.suggestions.schemas import (
+    GivenDetailOut,
     GivenFilter,
     GivenOut,
     KpiFilter,
@@ -74,6 +75,21 @@ def given_list(request, filters: Query[GivenFilter]):
     """Suggestions given (not superseded) in the caller's scope, newest first."""
     require_view(request.auth, Suggestion)
     return selectors.suggestion_list(user=request.auth, **filters.dict())
+
+
+@router.get("/given/{int:suggestion_id}", response={200: GivenDetailOut, **ERROR_RESPONSES})
+def given_get(request, suggestion_id: Id):
+    """A suggestion given, with its lines and how it fared: accepted per line once decided."""
+    require_view(request.auth, Suggestion)
+    suggestion = selectors.suggestion_get(user=request.auth, suggestion_id=suggestion_id)
+    outcome = kpi.outcome_of(user=request.auth, suggestion=suggestion)
+    lines = list(suggestion.lines.all())
+    for line in lines:
+        decided = outcome.status == "decided" and line.quantity > 0
+        line.accepted = (line.sku_id in outcome.accepted_sku_ids) if decided else None
+    suggestion.status, suggestion.accepted_lines, suggestion.suggested_lines = outcome.status, outcome.accepted, outcome.lines
+    suggestion.lines_out = lines
+    return suggestion
 
 
 @router.get("/acceptance", response={200: KpiOut, **ERROR_RESPONSES})

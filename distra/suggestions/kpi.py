@@ -107,3 +107,10 @@ def acceptance_kpi(*, user, date_from: date, date_to: date, distributor_id: int 
         "by_distributor": [t.as_dict() for t in sorted(distributors.values(), key=lambda t: t.label)],
         "by_week": [weeks[k].as_dict() for k in sorted(weeks)],
     }
+
+
+def outcome_of(*, user, suggestion: Suggestion, now: datetime | None = None) -> domain.Outcome:
+    """How one suggestion fared: decided or pending, lines, accepted lines and their SKUs."""
+    given = domain.Given(suggestion.pk, suggestion.outlet_id, suggestion.given_at, suggestion.valid_until,
+                         frozenset(line.sku_id for line in suggestion.lines.all() if line.quantity > 0))
+    return domain.acceptance(given, _orders(user, [given]), now=now or timezone.now())

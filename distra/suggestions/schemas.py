@@ -170,3 +170,22 @@ class MustSellListOut(Schema):
     @staticmethod
     def resolve_items(obj) -> list:
         return list(obj.items.all())
+
+
+class GivenLineOut(Schema):
+    sku_id: int
+    sku_code: str = Field(alias="sku.code")
+    quantity: int
+    in_cases: bool
+    basis: str
+    reason: str
+    figures: dict
+    accepted: bool | None = Field(None, description="None: pending or not suggested (quantity 0).")
+
+
+class GivenDetailOut(GivenOut):
+    superseded_at: datetime | None
+    status: str = Field(description="`decided` (the next order came or the validity ended) or `pending`.")
+    accepted_lines: int
+    suggested_lines: int
+    lines: list[GivenLineOut] = Field(alias="lines_out")

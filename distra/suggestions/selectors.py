@@ -377,3 +377,11 @@ def suggestion_list(*, user, outlet_id: int | None = None, given_by_id: int | No
     filters = {"outlet_id": outlet_id, "given_by_id": given_by_id, "distributor_id": distributor_id}
     qs = qs.filter(**{k: v for k, v in filters.items() if v is not None})
     return qs.filter(superseded_at__isnull=True) if current else qs
+
+
+def suggestion_get(*, user, suggestion_id: int) -> Suggestion:
+    """A suggestion given, with its lines, if ``user`` may see its outlet (404 otherwise)."""
+    found = (suggestion_list(user=user, current=False).prefetch_related("lines__sku").filter(pk=suggestion_id).first())
+    if found is None:
+        raise NotFound(f"No suggestion with id {suggestion_id}.")
+    return found

@@ -220,3 +220,13 @@ def test_acceptance_dates_are_checked(org, api):
     assert (reversed_range.status_code, list(reversed_range.json()["fields"])) == (422, ["date_from"])
     far = rep.get("/api/v1/suggestions/acceptance", {"date_to": "9999-12-31"})
     assert (far.status_code, far.json()["fields"]["date_to"][0]["code"]) == (422, "out_of_range")
+
+
+def test_a_suggestion_given_shows_its_lines_and_which_were_accepted(org, weekly_buyer, api):
+    given, _proposal = services.suggestion_give(by=org.users["rep_del1"], outlet_id=org.outlets["O-DEL1-A"].pk, now=at(10, 9))
+    place(org, "O-DEL1-A", at(9), [("SKU-2", 5)])
+    data = api(org.users["asm_delhi"]).get(f"/api/v1/suggestions/given/{given.pk}").json()
+    assert (data["status"], data["suggested_lines"], data["accepted_lines"]) == ("decided", 2, 1)
+    assert {line["sku_code"]: line["accepted"] for line in data["lines"]} == {"SKU-1": False, "SKU-2": True}
+    assert api(org.users["asm_mumbai"]).get(f"/api/v1/suggestions/given/{given.pk}").status_code == 404
+    assert api().get(f"/api/v1/suggestions/given/{given.pk}").status_code == 401
