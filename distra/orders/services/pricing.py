@@ -97,6 +97,7 @@ def _free_lines(order: Order, entries: Sequence[Entry], priced: PricedBasket, *,
         skus.update(SKU.objects.in_bulk(sorted(missing)))
     from distra.pricing.selectors import landing_price
 
+    landing = {p.sku_id: p.landing_price for p in priced.lines}  # a free unit of a bought SKU lands at that line's price
     lines = []
     for n, ((scheme_id, sku_id), benefits) in enumerate(sorted(given.items()), start=start):
         sku, units = skus[sku_id], sum(a.free_quantity for a in benefits)
@@ -105,7 +106,8 @@ def _free_lines(order: Order, entries: Sequence[Entry], priced: PricedBasket, *,
         snapshot = {"free_of": {"scheme_id": scheme_id, "code": first.code, "name": first.name, "reason": first.reason},
                     "applied": [_applied(a) for a in benefits], "manual_discount": "0.00"}
         lines.append(OrderLine(order=order, line_no=n, sku=sku, quantity=units, unit_price=round_money(value / units),
-                               landing_price=landing_price(distributor_id=order.distributor_id, sku=sku), free_of_id=scheme_id,
+                               landing_price=landing[sku_id] if sku_id in landing else landing_price(distributor_id=order.distributor_id, sku=sku),
+                               free_of_id=scheme_id,
                                discount_pct=ZERO, tax_rate=sku.tax_rate, pricing=snapshot,
                                gross=value, scheme_discount=value, discount=value, net=ZERO, tax=ZERO, total=ZERO))
     return lines

@@ -16,9 +16,10 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import F
 from django.utils import timezone
 
 from distra.core.errors import Conflict
@@ -38,54 +39,85 @@ class SchemeBudgetExhausted(Conflict):
         return {**super().as_dict(), "scheme_ids": self.scheme_ids}
 
 
-def _take(budget: SchemeBudget, amount: Decimal, order_id: int, slots: int) -> bool:
-    """Take ``amount`` from ``budget`` for the order; False (nothing taken) when it is short."""
-    start = random.randrange(slots)  # noqa: S311  (spreading load, not a secret)
-    rotated = Case(When(number__gte=start, then=Value(0)), default=Value(1))
-    free = (SchemeBudgetSlot.objects.select_for_update(skip_locked=True).filter(budget=budget, remaining__gte=amount)
-            .order_by(rotated, "number").values_list("number", flat=True).first())
-    if free is not None and _take_from(budget, free, amount, order_id):
+_SLOT = SchemeBudgetSlot._meta.db_table
+_BUDGET = SchemeBudget._meta.db_table
+# One statement: pick a slot holding enough that no other transaction holds (from slot ``start``
+# on, round the ring) and take from it; no row back: none is free with enough.
+_TAKE_FREE = (f"UPDATE {_SLOT} SET remaining = remaining - %s WHERE id = (SELECT id FROM {_SLOT} "  # noqa: S608 (no user text)
+              f"WHERE budget_id = %s AND remaining >= %s ORDER BY CASE WHEN number >= %s THEN 0 ELSE 1 END, number "
+              f"LIMIT 1{{lock}}) AND remaining >= %s RETURNING number")
+
+
+class _Budget(NamedTuple):
+    id: int
+    scheme_id: int
+    slots: int
+
+
+def _take(budget: _Budget, amount: Decimal, order_id: int, uses: list) -> bool:
+    """Take ``amount`` from ``budget`` for the order (the uses to write are added to ``uses``);
+    False (nothing taken) when it is short. Only when no free slot holds enough does it lock all
+    the budget's slots, in slot order, and take across them."""
+    from django.db import connection
+
+    from distra.core.sql import execute
+
+    start = random.randrange(budget.slots)  # noqa: S311  (spreading load, not a secret)
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    taken = execute(_TAKE_FREE.format(lock=lock), [amount, budget.id, amount, start, amount])
+    if taken:
+        uses.append(SchemeBudgetUse(budget_id=budget.id, slot_number=taken[0][0], order_id=order_id, amount=amount))
         return True
-    held = list(SchemeBudgetSlot.objects.select_for_update().filter(budget=budget).order_by("number"))
+    held = list(SchemeBudgetSlot.objects.select_for_update().filter(budget_id=budget.id).order_by("number"))
     if sum((s.remaining for s in held), Decimal(0)) < amount:
         return False
     left = amount
     for slot in held:
         part = min(slot.remaining, left)
         if part > 0:
-            _take_from(budget, slot.number, part, order_id)
+            SchemeBudgetSlot.objects.filter(pk=slot.pk, remaining__gte=part).update(remaining=F("remaining") - part)
+            uses.append(SchemeBudgetUse(budget_id=budget.id, slot_number=slot.number, order_id=order_id, amount=part))
             left -= part
         if not left:
             break
     return True
 
 
-def _take_from(budget: SchemeBudget, number: int, amount: Decimal, order_id: int) -> bool:
-    """The guarded UPDATE of one slot, and the use it records."""
-    if not SchemeBudgetSlot.objects.filter(budget=budget, number=number, remaining__gte=amount).update(remaining=F("remaining") - amount):
-        return False
-    SchemeBudgetUse.objects.create(budget=budget, slot_number=number, order_id=order_id, amount=amount)
-    return True
+def _budgets_of(scheme_ids: list[int], distributor_id: int | None) -> list[_Budget]:
+    """The budgets (overall and the distributor's) of these schemes, in id order, with their slot
+    counts: one statement."""
+    from distra.core.sql import execute
+
+    marks = ", ".join(["%s"] * len(scheme_ids))
+    sql = (f"SELECT b.id, b.scheme_id, (SELECT COUNT(*) FROM {_SLOT} s WHERE s.budget_id = b.id) FROM {_BUDGET} b "  # noqa: S608
+           f"WHERE b.scheme_id IN ({marks}) AND (b.distributor_id IS NULL OR b.distributor_id = %s) ORDER BY b.id")
+    return [_Budget(*row) for row in execute(sql, [*sorted(scheme_ids), distributor_id])]
 
 
-def scheme_budgets_consume(*, priced: PricedBasket, order_id: int) -> None:
+def scheme_budgets_consume(*, priced, order_id: int) -> None:
     """Take from the budgets (overall and the order's distributor's) of every scheme ``priced``
-    applied, in their basis, for order ``order_id``. Call inside the order's transaction, when it
-    is allocated. All or nothing: raises SchemeBudgetExhausted naming the short schemes and takes
-    nothing (a savepoint)."""
+    applied (``priced.usage``: scheme id -> use in its basis; ``priced.distributor_id``), for
+    order ``order_id``. Call inside the order's transaction, when it is allocated. All or
+    nothing: raises SchemeBudgetExhausted naming the short schemes and takes nothing (a
+    savepoint). Statements: one to find the budgets, one per budget to take from a free slot
+    (``UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED)``), one to write the uses."""
+    from distra.core.sql import insert
+
     wanted = {sid: used for sid, used in priced.usage.items() if used > 0}
     if not wanted:
         return
-    budgets = list(SchemeBudget.objects.filter(scheme__in=list(wanted), scheme__budget_basis__gt="")
-                   .filter(Q(distributor__isnull=True) | Q(distributor_id=priced.distributor_id))
-                   .annotate(n=Count("slots")).order_by("pk"))
-    short = []
+    budgets = _budgets_of(list(wanted), priced.distributor_id)
+    if not budgets:
+        return
+    short, uses = [], []
     with transaction.atomic():
         for budget in budgets:
-            if not _take(budget, wanted[budget.scheme_id], order_id, budget.n):
+            if budget.slots and not _take(budget, wanted[budget.scheme_id], order_id, uses):
                 short.append(budget.scheme_id)
         if short:
             transaction.set_rollback(True)
+        else:
+            insert(uses)
     if short:
         raise SchemeBudgetExhausted(sorted(set(short)))
 
