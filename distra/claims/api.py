@@ -2,6 +2,8 @@
 draft, run the generation, and the workflow actions (submit, review, decide lines, finish, reject,
 settle); the credit note; the settlement-time KPI."""
 
+from datetime import date
+
 from django.http import FileResponse
 from django.utils import timezone
 from ninja import File, Query, Router, Status
@@ -34,6 +36,7 @@ from distra.core.permissions import require_perm, require_view
 from distra.partners.models import Distributor
 
 router = Router(tags=["claims"])
+EARLIEST = date(2000, 1, 1)
 
 
 def _claim(request, claim_id: int) -> Claim:
@@ -58,8 +61,6 @@ def settlement_kpi(request, settled_from: str | None = None, settled_to: str | N
     """Claim settlement time: days from submission to settlement of the claims settled between
     the dates given (YYYY-MM-DD), overall and per distributor (count, mean, median, 90th
     percentile, maximum), with the claims still open and the age of the oldest."""
-    from datetime import date
-
     require_view(request.auth, Claim)
     bounds = {}
     for name, value in (("settled_from", settled_from), ("settled_to", settled_to)):
@@ -76,6 +77,8 @@ def claims_generate(request, payload: GenerateIn):
     """Run the claim generation now (the scheduler runs it daily): the period containing ``on``,
     else each distributor's last closed period. Idempotent; answers the claims that got lines."""
     require_perm(request.auth, "claims.generate_claim")
+    if payload.on is not None and not (EARLIEST <= payload.on <= timezone.localdate()):
+        raise ValidationFailed({"on": [FieldProblem("out_of_range", f"A day from {EARLIEST} to today: later periods have no deliveries.")]})
     if payload.distributor_id is None and payload.on is None:
         return services.claims_generate(by=request.auth)
     distributors = Distributor.objects.for_user(request.auth).order_by("pk")

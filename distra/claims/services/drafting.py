@@ -113,6 +113,8 @@ def claim_manual_create(*, by, distributor, reason: str, description: str, lines
     description = (description or "").strip()
     if not description or len(description) > 500:
         problems["description"] = [FieldProblem("required", "Describe the claim (1 to 500 characters).")]
+    if occurred_on is not None and occurred_on > timezone.localdate():
+        problems["occurred_on"] = [FieldProblem("in_future", "The loss has happened already: a day up to today.")]
     if problems:
         raise ValidationFailed(problems)
     on = occurred_on or timezone.localdate()

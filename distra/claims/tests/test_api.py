@@ -131,3 +131,14 @@ def test_a_distributor_claim_period_is_the_brands_to_set(org, api, delivered):
     answer = api(org.users["brand"]).put(f"/api/v1/claims/policies/{d.pk}", {"period": "quarter"})
     assert answer.json() == {"distributor_id": d.pk, "period": "quarter", "default": False}
     assert services.claim_period_of(d.pk) == "quarter"
+
+
+def test_generation_and_manual_dates_are_bounded(org, api):
+    brand, distributor = api(org.users["brand"]), api(org.users["dist_one"])
+    for day in ("9999-12-31", "0001-01-01"):
+        answer = brand.post("/api/v1/claims/generate", {"on": day})
+        assert (answer.status_code, answer.json()["fields"]["on"][0]["code"]) == (422, "out_of_range")
+    answer = distributor.post("/api/v1/claims", {"reason": "damage", "description": "x", "occurred_on": "2999-01-01",
+                                                  "lines": [{"description": "y", "amount": "5"}]})
+    assert (answer.status_code, answer.json()["fields"]["occurred_on"][0]["code"]) == (422, "in_future")
+    assert Claim.objects.count() == 0
