@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from distra.claims import selectors, services
@@ -76,9 +77,10 @@ ACTIONS = {
         approved_amount=_amount(request.POST.get("approved_amount")), reason=request.POST.get("reason", ""))]),
     "attach": lambda request, claim: services.claim_attachment_add(by=request.user, claim=claim, upload=request.FILES.get("file")),
 }
-DONE = {"submit": _("Claim submitted to the brand."), "review": _("Review started."), "finish": _("Review finished."),
-        "reject": _("Claim rejected."), "settle": _("Claim settled by credit note."), "decide": _("Line decided."),
-        "attach": _("Evidence attached.")}
+DONE = {"submit": gettext_lazy("Claim submitted to the brand."), "review": gettext_lazy("Review started."),
+        "finish": gettext_lazy("Review finished."), "reject": gettext_lazy("Claim rejected."),
+        "settle": gettext_lazy("Claim settled by credit note."), "decide": gettext_lazy("Line decided."),
+        "attach": gettext_lazy("Evidence attached.")}
 
 
 @require_POST
