@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("orders.csv", signed_in(views.order_export), name="order-export"),
     path("orders/new", signed_in(views_entry.order_create), name="order-create"),
     path("orders/skus.json", signed_in(views_entry.order_skus), name="order-skus"),
+    path("orders/quote.json", signed_in(views_entry.order_quote), name="order-quote"),
     path("orders/<int:pk>", signed_in(views.order_detail), name="order-detail"),
     path("orders/<int:pk>/edit", signed_in(views_entry.order_edit), name="order-edit"),
     path("orders/<int:pk>/<slug:action>", signed_in(views.order_action), name="order-action"),

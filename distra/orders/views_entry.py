@@ -32,6 +32,8 @@ from distra.orders.domain import LineAmounts, line_amounts, order_totals
 from distra.orders.forms import LineFormSet, OrderHeaderForm, add_line_errors
 from distra.orders.models import Order
 from distra.orders.services.allocation import earliest_expiry_for
+from distra.orders.services.ordering import price_entries
+from distra.orders.services.pricing import Entry
 from distra.orders.views import orders_in_scope
 from distra.partners import selectors as partners
 from distra.partners.choices import OutletStatus
@@ -80,6 +82,8 @@ class EntryLine:
     deleted: bool
     quantity: int | None = None
     amounts: LineAmounts | None = None
+    schemes: list = field(default_factory=list)
+    discount_pct: Decimal = Decimal(0)
     available: int | None = None
     errors: list[str] = field(default_factory=list)
 
@@ -105,10 +109,40 @@ def _entry_lines(formset, skus: dict[int, SKU]) -> list[EntryLine]:
             quantity = (values.get("cases") or 0) * sku.units_per_case + (values.get("units") or 0)
             if quantity > 0:
                 line.quantity = quantity
+                line.discount_pct = values.get("discount_pct") or Decimal(0)
                 line.amounts = line_amounts(quantity=quantity, unit_price=sku.base_price,
                                             discount_pct=values.get("discount_pct") or Decimal(0), tax_rate=sku.tax_rate)
         lines.append(line)
     return lines
+
+
+def _engine_amounts(outlet: Outlet, lines: list[EntryLine]) -> list[dict]:
+    """Price the entry's lines with the pricing engine as the order will be priced (docs/orders.md,
+    "How a line is priced"): each line's amounts and schemes replace the base-price figures; returns
+    the schemes not applied (with what is missing). Lines naming a SKU twice are left as they are
+    (the save will say so)."""
+    skus = [line.sku.pk for line in lines]
+    if not lines or len(set(skus)) != len(skus):
+        return []
+    entries = [Entry(line.sku, line.quantity, line.discount_pct) for line in lines]
+    try:
+        priced = quote_entries(outlet, entries)
+    except DomainError:
+        return []
+    for line, order_line in zip(lines, priced["bought"], strict=True):
+        line.amounts = LineAmounts(gross=order_line.gross, discount=order_line.discount, net=order_line.net, tax=order_line.tax,
+                                   total=order_line.total)
+        line.schemes = order_line.pricing.get("applied", [])
+    return priced["not_applied"]
+
+
+def quote_entries(outlet: Outlet, entries: list[Entry]) -> dict:
+    """What the order of ``entries`` for ``outlet`` would be priced at now (nothing is written):
+    the bought lines, the free lines and the schemes not applied."""
+    probe = Order(outlet=outlet, distributor_id=outlet.distributor_id)
+    lines = price_entries(probe, entries)
+    return {"bought": [ln for ln in lines if ln.free_of_id is None], "free": [ln for ln in lines if ln.free_of_id is not None],
+            "not_applied": probe.pricing.get("not_applied", [])}
 
 
 def _with_line_added(data, sku_id: int | None, skus: dict[int, SKU]):
@@ -236,9 +270,10 @@ def _render_entry(request, *, header, formset, skus, outlet, order, status) -> H
     available = available_at(user, warehouse=warehouse, outlet=outlet, sku_ids={s.pk for s in results} | set(skus))
     for line in lines:
         line.available = available.get(line.sku.pk, 0) if line.sku else None
+    not_applied = _engine_amounts(outlet, [line for line in lines if line.amounts is not None and not line.deleted])
     kept = [line.amounts for line in lines if line.amounts is not None and not line.deleted]
     context = {
-        "outlet": outlet, "order": order, "header": header, "formset": formset, "lines": lines,
+        "outlet": outlet, "order": order, "header": header, "formset": formset, "lines": lines, "not_applied": not_applied,
         "totals": order_totals(kept), "warehouse": warehouse, "search": search,
         "results": [sku_item(sku, available) for sku in results], "searched": bool(search),
     }
@@ -293,3 +328,37 @@ def order_skus(request: HttpRequest) -> JsonResponse:
         skus = sku_matches(user, request.GET.get("q", "")[:100])
     available = available_at(user, warehouse=warehouse, outlet=outlet, sku_ids=[s.pk for s in skus])
     return JsonResponse({"warehouse": warehouse.pk if warehouse else None, "items": [sku_item(s, available) for s in skus]})
+
+
+def order_quote(request: HttpRequest) -> JsonResponse:
+    """POST /orders/quote.json: the entry's lines (``{"outlet", "lines": [{"sku", "quantity",
+    "discount_pct"}]}``) priced by the pricing engine for the outlet, as the order would be priced
+    now: each line's amounts and schemes, the free lines, the totals and the schemes not applied.
+    The entry page's running totals (order_entry.js). Writes nothing."""
+    import json
+
+    user = request.user
+    require_perm(user, "orders.add_order")
+    if request.method != "POST":
+        return JsonResponse({"code": "method_not_allowed"}, status=405)
+    try:
+        body = json.loads(request.body or b"{}")
+        outlet = get_in_scope(partners.outlet_list(user=user), int(body.get("outlet") or 0))
+        wanted = [(int(x["sku"]), int(x["quantity"]), Decimal(str(x.get("discount_pct") or 0))) for x in body.get("lines", [])[:200]]
+    except (ValueError, TypeError, KeyError, ArithmeticError):
+        return JsonResponse({"code": "invalid", "message": _("The lines could not be read.")}, status=422)
+    skus = _visible_skus(user, [sku_id for sku_id, _q, _d in wanted])
+    entries = [Entry(skus[sku_id], qty, pct) for sku_id, qty, pct in wanted if sku_id in skus and qty > 0 and 0 <= pct <= 100]
+    if not entries or len({e.sku.pk for e in entries}) != len(entries):
+        return JsonResponse({"code": "invalid", "message": _("Each SKU once, with a quantity.")}, status=422)
+    priced = quote_entries(outlet, entries)
+    lines = priced["bought"] + priced["free"]
+    money = ("gross", "discount", "net", "tax", "total")
+    return JsonResponse({
+        "lines": [{"sku": ln.sku_id, "free": ln.free_of_id is not None, "quantity": ln.quantity, "unit_price": str(ln.unit_price),
+                   "scheme_discount": str(ln.scheme_discount), **{k: str(getattr(ln, k)) for k in money},
+                   "schemes": [{"code": a["code"], "name": a["name"], "benefit": a["benefit"], "reason": a["reason"], "hint": a["hint"]}
+                               for a in ln.pricing.get("applied", [])]} for ln in lines],
+        "totals": {k: str(sum((getattr(ln, k) for ln in lines), Decimal("0.00"))) for k in money},
+        "not_applied": [{"code": n["code"], "message": n["message"]} for n in priced["not_applied"]],
+    })

@@ -180,7 +180,8 @@ def price_entries(order: Order, entries: list[Entry], *, on: date | None = None,
     (today), leaving out the schemes ``exclude``; sets ``order.pricing`` (and keeps the basket in
     ``order._priced`` for the benefit rows) and returns the unsaved lines, free lines included."""
     on = on or timezone.localdate()
-    priced = price_order_lines(outlet=order.outlet, warehouse=order.warehouse, lines=[(e.sku, e.quantity) for e in entries],
+    priced = price_order_lines(outlet=order.outlet, warehouse=order.warehouse if order.warehouse_id else None,
+                               lines=[(e.sku, e.quantity) for e in entries],
                                on=on, exclude_scheme_ids=exclude)
     order._priced = priced
     order.pricing = order_snapshot(priced, on, excluded or [])

@@ -17,6 +17,7 @@ from distra.orders.services import DeliveredLine, LineIn, ReturnedLine
 from distra.pricing.models import SchemeBenefit, SchemeBudgetSlot, SchemeBudgetUse
 from distra.pricing.services import price_list_transition
 from distra.pricing.tests.conftest import live_price_list, live_scheme
+from distra.web.tests.conftest import _plain_static_storage, client_for  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,27 @@ def test_the_api_answers_each_lines_pricing_and_the_schemes_not_applied(org, sto
     again = client.post(f"/api/v1/orders/{answer['id']}/reprice")
     assert again.status_code == 409
     assert again.json()["code"] == "order_not_editable"
+
+
+@pytest.mark.usefixtures("_plain_static_storage")
+def test_the_entry_page_and_its_quote_price_with_the_engine(org, stocked, client_for):  # noqa: F811
+    import json
+
+    from django.urls import reverse
+
+    from distra.orders.tests.test_views_entry import entry_url, form_data, fresh_key, totals
+
+    live_price_list(org)
+    live_scheme(org, "SLAB", "quantity_slab", slabs=[{"min": "20", "max": "49", "percent": "2"}, {"min": "50", "percent": "4"}])
+    live_scheme(org, "VAL", "value_slab", slabs=[{"min": "500", "percent": "3"}])
+    client = client_for(org.users["dist_one"])
+    data = form_data(fresh_key(client, org), [(org.skus["SKU-1"], 0, 40, "", False)], action="recalculate")
+    page = client.post(entry_url(org), data)
+    assert totals(page) == {"gross": "280.00", "discount": "5.60", "net": "274.40", "tax": "49.39", "total": "323.79"}
+    assert "needs 220.00 more for the 3 % slab" in page.content.decode()
+    body = {"outlet": org.outlets["O-DEL1-A"].pk, "lines": [{"sku": org.skus["SKU-1"].pk, "quantity": 40, "discount_pct": "10"}]}
+    answer = client.post(reverse("order-quote"), json.dumps(body), content_type="application/json").json()
+    assert answer["totals"]["total"] == "291.41"  # 274.40 less 10 % = 246.96, + 44.45 tax
+    assert [s["code"] for s in answer["lines"][0]["schemes"]] == ["SLAB"]
+    other = client_for(org.users["dist_four"]).post(reverse("order-quote"), json.dumps(body), content_type="application/json")
+    assert other.status_code == 404

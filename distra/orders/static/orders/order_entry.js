@@ -5,6 +5,8 @@
      distra/orders/domain.py does: in whole paise (BigInt, never floats), the line's gross exact,
      its discount and its tax (on the net) each rounded half-up to the paisa, and the totals the
      sums of the rounded lines;
+   - then the pricing engine's figures (price lists, schemes, what is within reach) replace them
+     (/orders/quote.json, shortly after typing stops);
    - a changed warehouse refreshes what is available;
    - a second click on a save button while the first is on its way is ignored (the hidden
      idempotency key makes a resubmitted form harmless anyway). */
@@ -93,6 +95,85 @@
       form.querySelector(`[data-total="${key}"]`).textContent = money(sums[key]);
     });
     document.getElementById("no-lines").classList.toggle("d-none", kept > 0);
+    schedulePricing();
+  }
+
+  // The engine's figures (price lists, schemes, the manual discount on what schemes left) replace
+  // the local ones shortly after typing stops: /orders/quote.json prices the lines as the order
+  // will be priced. The local figures stand while it answers or if it cannot.
+  const quoteUrl = form.dataset.quoteUrl;
+  const csrf = form.querySelector('input[name="csrfmiddlewaretoken"]');
+  let pricingTimer = null;
+  let pricingRound = 0;
+
+  function keptLines() {
+    const lines = [];
+    for (const line of linesBox.querySelectorAll("[data-line]")) {
+      if (line.querySelector("[data-remove]").checked) {
+        continue;
+      }
+      const amounts = lineAmounts(line);
+      if (!amounts) {
+        return null;
+      }
+      const discountText = line.querySelector('[data-qty="discount"]').value.trim();
+      lines.push({ sku: Number(line.dataset.sku), quantity: Number(amounts.quantity), discount_pct: discountText || "0" });
+    }
+    return lines;
+  }
+
+  function schedulePricing() {
+    clearTimeout(pricingTimer);
+    form.dataset.priced = "false";
+    pricingTimer = setTimeout(priceWithEngine, 300);
+  }
+
+  function showSchemes(box, schemes) {
+    box.replaceChildren(...schemes.map((s) => {
+      const li = document.createElement("li");
+      li.dataset.scheme = s.code;
+      li.textContent = `${s.code} −${s.benefit} · ${s.reason}` + (s.hint ? ` · ${s.hint}` : "");
+      return li;
+    }));
+  }
+
+  function priceWithEngine() {
+    const lines = keptLines();
+    if (!quoteUrl || !lines || !lines.length) {
+      return;
+    }
+    const round = ++pricingRound;
+    fetch(quoteUrl, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf ? csrf.value : "" },
+      body: JSON.stringify({ outlet: form.dataset.outlet, lines }),
+    }).then((response) => (response.ok ? response.json() : null)).then((answer) => {
+      if (!answer || round !== pricingRound) {
+        return;
+      }
+      const bought = new Map(answer.lines.filter((l) => !l.free).map((l) => [String(l.sku), l]));
+      linesBox.querySelectorAll("[data-line]").forEach((line) => {
+        const priced = bought.get(line.dataset.sku);
+        if (!priced || line.querySelector("[data-remove]").checked) {
+          return;
+        }
+        ["net", "tax", "total"].forEach((key) => { line.querySelector(`[data-amount="${key}"]`).textContent = priced[key]; });
+        showSchemes(line.querySelector("[data-schemes]"), priced.schemes);
+      });
+      Object.entries(answer.totals).forEach(([key, value]) => {
+        form.querySelector(`[data-total="${key}"]`).textContent = value;
+      });
+      const reach = document.getElementById("schemes-within-reach");
+      if (reach) {
+        reach.replaceChildren(...answer.not_applied.map((n) => {
+          const li = document.createElement("li");
+          li.dataset.scheme = n.code;
+          li.textContent = `${n.code}: ${n.message}`;
+          return li;
+        }));
+      }
+      form.dataset.priced = "true";
+    }).catch(() => {});
   }
 
   function lineFor(skuId) {
