@@ -1,9 +1,12 @@
 """Claim calculations, without the database: every figure checkable by hand."""
 
 from datetime import date
+from decimal import Decimal
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from distra.claims import domain
 from distra.claims.choices import ClaimStatus
@@ -67,3 +70,33 @@ def test_settlement_stats():
     stats = domain.settlement_stats([1.0, 2.0, 3.0, 10.0])
     assert (stats.settled, stats.mean_days, stats.median_days, stats.p90_days, stats.max_days) == (4, 4.0, 2.5, 10.0, 10.0)
     assert domain.settlement_stats([]).settled == 0
+
+
+money = st.decimals(min_value=D("0.01"), max_value=D("100000"), places=2)
+
+
+@given(claimed=money, units=st.integers(1, 500), data=st.data())
+def test_cumulative_reversals_never_exceed_the_claim_and_add_up_exactly(claimed, units, data):
+    """However the returned units are split into returns, the reversals (cumulative rounding, as
+    the generation does) add up to the reversal of all of them at once, and never past the claim."""
+    returns = data.draw(st.lists(st.integers(1, units), min_size=1, max_size=8))
+    taken, so_far = Decimal("0.00"), 0
+    for quantity in returns:
+        so_far += quantity
+        total = domain.reversal_amount(claimed=claimed, claimed_units=units, returned_units=so_far)
+        step = total - taken
+        assert step <= 0
+        taken = total
+    assert taken == domain.reversal_amount(claimed=claimed, claimed_units=units, returned_units=so_far)
+    assert -claimed <= taken <= 0
+
+
+@given(discount=money, ordered=st.integers(1, 1000), data=st.data())
+def test_delivering_more_never_claims_less(discount, ordered, data):
+    delivered = data.draw(st.integers(0, ordered))
+    more = data.draw(st.integers(delivered, ordered))
+    assert domain.discount_cost(discount=discount, delivered=delivered, ordered=ordered) <= domain.discount_cost(
+        discount=discount, delivered=more, ordered=ordered) <= discount
+    free = data.draw(st.integers(0, 50))
+    assert domain.delivered_free_units(free_quantity=free, delivered=delivered, ordered=ordered) <= domain.delivered_free_units(
+        free_quantity=free, delivered=more, ordered=ordered) <= free
