@@ -145,5 +145,11 @@ def credit_note(request: HttpRequest, pk: int) -> HttpResponse:
     from distra.billing.domain import amount_in_words
 
     lines = [line for line in selectors.claim_lines(claim=note.claim) if line.approved_amount]
+    if request.GET.get("format") == "pdf":
+        from distra.claims.pdf import credit_note_pdf
+
+        response = HttpResponse(credit_note_pdf(note, lines, amount_in_words(note.amount)), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{note.number.replace("/", "-")}.pdf"'
+        return response
     return render(request, "claims/credit_note.html", {"note": note, "claim": note.claim, "lines": lines,
                                                        "words": amount_in_words(note.amount)})

@@ -71,3 +71,7 @@ def test_review_actions_from_the_page(org, claim):
     page = client_for(org.users["dist_one"]).get(f"/claims/{claim.pk}/credit-note").content.decode()
     assert claim.credit_note.number in page
     assert "5.75" in page
+    pdf = client_for(org.users["dist_one"]).get(f"/claims/{claim.pk}/credit-note", {"format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert client_for(org.users["dist_four"]).get(f"/claims/{claim.pk}/credit-note", {"format": "pdf"}).status_code == 404
