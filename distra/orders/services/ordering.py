@@ -184,8 +184,17 @@ def price_entries(order: Order, entries: list[Entry], *, on: date | None = None,
                                lines=[(e.sku, e.quantity) for e in entries],
                                on=on, exclude_scheme_ids=exclude)
     order._priced = priced
-    order.pricing = order_snapshot(priced, on, excluded or [])
+    order.pricing = order_snapshot(priced, on, excluded or [], budgeted=_budgeted())
     return priced_lines(order, entries, priced)
+
+
+def _budgeted() -> frozenset[int] | None:
+    """The live schemes with a budget, as the pricing cache read them for this very quote (None:
+    not known, keep every scheme's use)."""
+    from distra.pricing import live
+
+    facts = live.cached_facts() if hasattr(live, "cached_facts") else None
+    return facts.budgeted if facts is not None else None
 
 
 def set_totals(order: Order, lines: list[OrderLine]) -> None:

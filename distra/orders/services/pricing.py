@@ -49,15 +49,16 @@ def line_snapshot(p: PricedLine, manual: Decimal) -> dict:
             "mrp": str(p.mrp), "applied": [_applied(a) for a in p.applied], "manual_discount": str(manual)}
 
 
-def order_snapshot(priced: PricedBasket, on: date, excluded: Sequence[dict] = ()) -> dict:
+def order_snapshot(priced: PricedBasket, on: date, excluded: Sequence[dict] = (), budgeted: frozenset[int] | None = None) -> dict:
     """What ``Order.pricing`` keeps of a basket: the day, the schemes not applied (with why and
     what is missing), the budget each applied scheme uses and the schemes left out because
-    their budget ran out while the order was placed."""
+    their budget ran out while the order was placed. With ``budgeted`` (the schemes that have a
+    budget), only their use is kept: allocation then has nothing to look up for the others."""
     return {
         "on": on.isoformat(),
         "not_applied": [{"scheme_id": n.scheme_id, "code": n.code, "name": n.name, "reason_code": n.reason_code, "message": n.message,
                          "shortfall": None if n.shortfall is None else str(n.shortfall)} for n in priced.not_applied],
-        "usage": {str(sid): str(used) for sid, used in sorted(priced.usage.items()) if used > 0},
+        "usage": {str(sid): str(used) for sid, used in sorted(priced.usage.items()) if used > 0 and (budgeted is None or sid in budgeted)},
         "distributor_id": priced.distributor_id,
         "excluded": list(excluded),
     }
