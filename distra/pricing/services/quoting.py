@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -29,9 +30,10 @@ def price_order_lines(*, outlet: Outlet, warehouse=None, lines: Sequence[tuple[S
                       exclude_scheme_ids: Iterable[int] = (), extra_schemes: Sequence = (), extra_price_lists: Sequence = ()) -> PricedBasket:
     """Price ``lines`` ((SKU, quantity in base units), one per SKU, already checked by the caller)
     for ``outlet`` on ``on`` (today by default) with the live price lists and schemes. Reads: the
-    outlet with the cache token (and its order history when a live scheme needs it), the SKUs
-    and the budgets left (only when a scheme that may apply has one): 3 queries, 4 when the cache
-    has just moved to schemes that need the history. ``warehouse`` does not change prices today;
+    outlet with the cache token (and its order history when a live scheme needs it), then the
+    SKUs with the budgets left of the budgeted schemes for the outlet: 2 queries (3 when the cache
+    has just moved to schemes that need the history; reloading the cache itself reads more).
+    ``warehouse`` does not change prices today;
     it is accepted so that the order flow need not change when it does. ``exclude_scheme_ids``:
     schemes left out (a budget ran out, see SchemeBudgetExhausted); ``extra_*``: drafts to
     preview as if they were live."""
@@ -39,8 +41,8 @@ def price_order_lines(*, outlet: Outlet, warehouse=None, lines: Sequence[tuple[S
     seen, facts = _read_outlet(outlet.pk, on, extra_schemes)
     if seen is None:
         raise NotFound(f"No outlet with id {outlet.pk}.")
-    skus = live.sku_facts({sku.pk for sku, _ in lines} | _free_sku_ids(facts, extra_schemes))
-    return _price(facts, seen.facts, skus, [(sku.pk, qty) for sku, qty in lines], on, exclude_scheme_ids=exclude_scheme_ids,
+    skus, left = _read_basket(facts, seen.facts, on, {sku.pk for sku, _ in lines}, extra_schemes)
+    return _price(facts, seen.facts, skus, left, [(sku.pk, qty) for sku, qty in lines], on, exclude_scheme_ids=exclude_scheme_ids,
                   extra_schemes=extra_schemes, extra_price_lists=extra_price_lists)
 
 
@@ -62,21 +64,24 @@ def _read_outlet(outlet_id: int, on: date, extra_schemes: Sequence) -> tuple[liv
     return seen, facts
 
 
-def _free_sku_ids(facts: live.LiveFacts, extra_schemes: Sequence) -> set[int]:
-    return set(facts.free_sku_ids) | {s.free_sku_id for s in extra_schemes if s.free_sku_id}
+def _read_basket(facts: live.LiveFacts, outlet: OutletFacts, on: date, sku_ids: set[int],
+                 extra_schemes: Sequence) -> tuple[dict[int, SkuFacts], dict[int, Decimal]]:
+    """The SKUs (the lines' and the schemes' free SKUs) and the budgets left of the budgeted
+    schemes that target the outlet on the day, in one statement."""
+    free = {s.free_sku_id for s in extra_schemes if s.free_sku_id}
+    budgeted = {s.id for s in [*facts.index.outlet_schemes(outlet, on), *extra_schemes] if s.id in facts.budgeted and s.valid_on(on)}
+    return live.basket_facts(sku_ids | facts.free_sku_ids | free, budgeted, outlet.distributor_id)
 
 
-def _price(facts: live.LiveFacts, outlet: OutletFacts, skus: dict[int, SkuFacts], lines: list[tuple[int, int]], on: date, *,
-           exclude_scheme_ids: Iterable[int], extra_schemes: Sequence, extra_price_lists: Sequence) -> PricedBasket:
+def _price(facts: live.LiveFacts, outlet: OutletFacts, skus: dict[int, SkuFacts], left: dict[int, Decimal], lines: list[tuple[int, int]],
+           on: date, *, exclude_scheme_ids: Iterable[int], extra_schemes: Sequence, extra_price_lists: Sequence) -> PricedBasket:
     """The engine on the schemes and price lists that can apply (``LiveIndex``: the same result as
-    on all of them), with the budgets left of those that have one."""
+    on all of them), with the budgets ``left``."""
     keys = set().union(*(skus[sku_id].keys for sku_id, _ in lines))
     left_out = set(exclude_scheme_ids) | {s.id for s in extra_schemes}
     schemes = [s for s in facts.index.schemes_for(outlet, on, keys) if s.id not in left_out] + list(extra_schemes)
     extra_lists = {pl.id for pl in extra_price_lists}
     price_lists = [pl for pl in facts.index.price_lists_for(outlet, on) if pl.id not in extra_lists] + list(extra_price_lists)
-    budgeted = [s.id for s in schemes if s.id in facts.budgeted and s.valid_on(on)]
-    left = live.budget_left(budgeted, outlet.distributor_id) if budgeted else {}
     return price_basket(outlet=outlet, lines=lines, skus=skus, price_lists=price_lists, schemes=schemes, on=on, budget_left=left)
 
 
@@ -142,22 +147,22 @@ def _checked_lines(lines: Sequence[dict], skus: dict[int, SkuFacts]) -> list[tup
 def _quote(by, outlet_id: int, lines: Sequence[dict], on: date | None, extra_schemes: Sequence = (),
            extra_price_lists: Sequence = ()) -> tuple[_Outlet, PricedBasket]:
     """A quote's reads: the outlet with the token (checked against ``by``'s scope and status),
-    the SKUs of the lines with the schemes' free SKUs (the lines are checked against them), and
-    the budgets left of the schemes that may apply."""
+    then the SKUs of the lines and the schemes' free SKUs (the lines are checked against them)
+    with the budgets left."""
     on = on or timezone.localdate()
     seen, facts = _read_outlet(outlet_id, on, extra_schemes)
     outlet = _checked_outlet(by, outlet_id, seen)
     _check_line_count(lines)
-    skus = live.sku_facts(_sku_ids(lines) | _free_sku_ids(facts, extra_schemes))
+    skus, left = _read_basket(facts, seen.facts, on, _sku_ids(lines), extra_schemes)
     checked = _checked_lines(lines, skus)
-    return outlet, _price(facts, seen.facts, skus, checked, on, exclude_scheme_ids=(), extra_schemes=extra_schemes,
+    return outlet, _price(facts, seen.facts, skus, left, checked, on, exclude_scheme_ids=(), extra_schemes=extra_schemes,
                           extra_price_lists=extra_price_lists)
 
 
 def quote(*, by, outlet_id: int, lines: Sequence[dict], on: date | None = None) -> tuple[_Outlet, PricedBasket]:
     """Price a basket for an outlet in ``by``'s scope without ordering (the rep app's and the
-    retailer's view). Writes nothing. Three queries on a current cache: the outlet with the
-    token, the SKUs, the budgets."""
+    retailer's view). Writes nothing. Two queries on a current cache: the outlet with the
+    token, then the SKUs with the budgets."""
     require_perm(by, VIEW)
     return _quote(by, outlet_id, lines, on)
 
