@@ -34,7 +34,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
                               distributor_id=getattr(values.get("distributor"), "pk", None),
                               period_from=values.get("period_from"), period_to=values.get("period_to"))
     listing = sorted_page(request, qs.select_related("credit_note"), SORTS, "-created")
-    return render(request, "claims/claim_list.html", {"filters": filters, "listing": listing})
+    overall, per_distributor = selectors.settlement_kpis(user=request.user)
+    return render(request, "claims/claim_list.html", {"filters": filters, "listing": listing, "kpi": overall,
+                                                      "kpi_rows": per_distributor})
 
 
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -70,6 +70,7 @@ def test_brand_reviews_cuts_a_line_and_settles(browser_page, site, transactional
     page.wait_for_selector("tr[data-kind=free_goods] [data-testid=decision]")
     assert "7.50" in page.locator("tr[data-kind=free_goods] [data-testid=decision]").inner_text()
 
+    page.screenshot(path=str(SCREENSHOTS / "distra-claim-review.png"), full_page=True)
     page.get_by_test_id("finish").click()
     page.wait_for_selector("[data-testid=settle]")
     assert page.get_by_test_id("approved").inner_text() == "26.25"

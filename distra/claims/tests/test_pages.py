@@ -68,6 +68,8 @@ def test_review_actions_from_the_page(org, claim):
     brand.post(f"/claims/{claim.pk}/settle")
     claim.refresh_from_db()
     assert (claim.status, claim.approved) == ("settled", D("5.75"))
+    listing = client_for(org.users["brand"]).get("/claims").content.decode()
+    assert "1 settled" in listing
     page = client_for(org.users["dist_one"]).get(f"/claims/{claim.pk}/credit-note").content.decode()
     assert claim.credit_note.number in page
     assert "5.75" in page
