@@ -57,7 +57,7 @@ def backtest(history: pd.DataFrame, horizon: int, freq: str, windows: int = 1,
             if progress:
                 progress((step + fraction) / windows, f"window {step + 1} of {windows}: {message}")
 
-        result = forecast(train, horizon, freq, progress=report, **options)
+        result = forecast(train, horizon, freq, progress=report, **{"all_members": True, **options})
         scores = evaluate(result, test, train, freq)
         frames.append(scores.assign(window=step + 1, cutoff=panel.grid.to_dates([cutoff])[0]))
     return pd.concat(frames, ignore_index=True)

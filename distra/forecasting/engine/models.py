@@ -42,6 +42,10 @@ class Spec:
     refit: bool = True  # False: the final forecast reuses the global model fitted in the backtest
     fitted_global: dict = field(default_factory=dict)
     series: pd.Index | None = None  # every modelled series, for the series category
+    members: set[str] | None = None  # only these members (None: all); the final fit needs the chosen ones only
+
+    def wants(self, name: str) -> bool:
+        return self.members is None or name in self.members
 
 
 def stat_models(spec: Spec) -> list:
@@ -50,13 +54,15 @@ def stat_models(spec: Spec) -> list:
     from statsforecast.models import IMAPA, AutoETS, AutoTheta, SimpleExponentialSmoothingOptimized
 
     if spec.freq == "D":
-        return [IMAPA(alias="imapa"), AutoETS(season_length=spec.season, alias="auto_ets")]
-    if spec.freq == "W":
+        out = [IMAPA(alias="imapa"), AutoETS(season_length=spec.season, alias="auto_ets")]
+    elif spec.freq == "W":
         # AutoETS drops seasons above 24: the 52-week season comes from the seasonal window
         # average (fast.py) and the global model (week of year, lag 52).
-        return [IMAPA(alias="imapa"), SimpleExponentialSmoothingOptimized(alias="ses")]
-    return [IMAPA(alias="imapa"), AutoETS(season_length=spec.season, alias="auto_ets"),
-            AutoTheta(season_length=spec.season, alias="auto_theta")]
+        out = [IMAPA(alias="imapa"), SimpleExponentialSmoothingOptimized(alias="ses")]
+    else:
+        out = [IMAPA(alias="imapa"), AutoETS(season_length=spec.season, alias="auto_ets"),
+               AutoTheta(season_length=spec.season, alias="auto_theta")]
+    return [model for model in out if spec.wants(model.alias)]
 
 
 def predict_local(train: pd.DataFrame, spec: Spec) -> pd.DataFrame:
@@ -67,7 +73,8 @@ def predict_local(train: pd.DataFrame, spec: Spec) -> pd.DataFrame:
     last_t = int(train["t"].max())
     recent = train.loc[train["t"] > last_t - STAT_WINDOW[spec.freq], ["unique_id", "t", "y"]]
     out = predict_fast(recent, spec.freq, spec.season, spec.horizon)
-    if recent["unique_id"].nunique() > LOCAL_LIMIT:
+    out = out[[c for c in out.columns if c in ("unique_id", "t") or spec.wants(c)]]
+    if recent["unique_id"].nunique() > LOCAL_LIMIT or not stat_models(spec):
         return out
     from statsforecast import StatsForecast
     from statsforecast.models import Naive
@@ -107,8 +114,10 @@ def global_variants(spec: Spec) -> dict[str, bool]:
     """The global members: ``lgbm`` learns from the series' attributes; ``lgbm_series`` also from
     which series it is (a category per series: up to LOCAL_LIMIT series)."""
     if spec.series is not None and len(spec.series) <= LOCAL_LIMIT:
-        return {"lgbm": False, "lgbm_series": True}
-    return {"lgbm": False}
+        variants = {"lgbm": False, "lgbm_series": True}
+    else:
+        variants = {"lgbm": False}
+    return {name: series_code for name, series_code in variants.items() if spec.wants(name)}
 
 
 def predict_global(train: pd.DataFrame, spec: Spec, future: pd.DataFrame | None) -> pd.DataFrame:
@@ -125,7 +134,9 @@ def predict_global(train: pd.DataFrame, spec: Spec, future: pd.DataFrame | None)
     if spec.exogenous:
         x = x.merge(future[["unique_id", "t", *spec.exogenous]], on=["unique_id", "t"], how="left")
     out = None
-    for seed, (name, series_code) in enumerate(global_variants(spec).items()):
+    seeds = {"lgbm": 0, "lgbm_series": 1}  # each variant keeps its seed whichever others run
+    for name, series_code in global_variants(spec).items():
+        seed = seeds[name]
         frame = global_frame(recent, spec, cal, series_code)
         fcst = spec.fitted_global.get(name)
         if fcst is None or spec.refit:

@@ -1,8 +1,10 @@
-"""``forecast()``: validate, backtest every member on the training data, choose per demand class,
-refit on the whole history, combine, add prediction intervals, apply the per-series fallbacks.
+"""``forecast()``: validate, backtest every member on the training data, choose one combination,
+refit the members it uses on the whole history, combine, add prediction intervals, apply the
+per-series fallbacks.
 
 Nothing after the history's last period is ever read for fitting or choosing: the backtest windows
-are the last ``n_windows × horizon`` periods of the history itself.
+are the last ``n_windows × horizon`` periods of the history itself, plus, for daily data, the same
+horizon 52 weeks before the end (the season the forecast is for, last year).
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from .frames import DEFAULT_SEASON, Panel, check_arguments, prepare_future, prep
 from .metrics import per_series, scales
 from .selection import choose, combo_name, demand_class
 
-ENGINE_VERSION = "1.3"
-DEFAULT_WINDOWS = {"D": 1, "W": 1, "M": 2}
+ENGINE_VERSION = "1.4"
+DEFAULT_WINDOWS = {"D": 1, "W": 1, "M": 4}
+# Daily data also backtest the horizon that starts this many periods before the end (52 weeks:
+# same weekdays, same festivals of the year), when at least a season of history precedes it.
+YEAR_BEFORE = {"D": 364}
 BACKENDS = ("local",)
 GLOBAL_MIN_SERIES = 20
 
@@ -47,8 +52,10 @@ def forecast(history: pd.DataFrame, horizon: int, freq: str, levels: tuple[int, 
              future: pd.DataFrame | None = None, season_length: int | None = None,
              progress: Callable[[float, str], None] | None = None, n_jobs: int = 1, backend: str = "local", *,
              holidays: pd.DataFrame | None = None, n_windows: int | None = None,
-             use_global: bool | None = None) -> ForecastResult:
-    """Forecast every series of ``history`` ``horizon`` periods ahead (docs/forecasting.md)."""
+             use_global: bool | None = None, all_members: bool = False) -> ForecastResult:
+    """Forecast every series of ``history`` ``horizon`` periods ahead (docs/forecasting.md).
+    ``all_members``: refit every member on the whole history (for scoring each one), not only
+    those the chosen combination uses."""
     report = progress or (lambda fraction, message: None)
     levels = tuple(levels)
     check_arguments(horizon, freq, levels)
@@ -70,10 +77,10 @@ def forecast(history: pd.DataFrame, horizon: int, freq: str, levels: tuple[int, 
     if len(modelled):
         bt = run_backtest(modelled, panel, spec, windows, report)
         members = [c for c in bt.columns if c not in ("unique_id", "t", "cutoff", "y")]
-        first_cutoff = int(bt["cutoff"].min())
-        train = modelled[modelled["t"] <= first_cutoff]
-        chosen, _ = choose(bt, members, scales(train)["mse"], demand_class(train))
+        train = modelled[modelled["t"] <= int(bt["cutoff"].max())]
+        chosen, _ = choose(bt, members, scales(train)["mse"])
         report(0.6, "fitting on the whole history")
+        spec.members = None if all_members else {name for combo in set(chosen) for name in combo}
         final = predict_members(modelled, spec, fut)
         frames.append(combine(final, chosen, bt, levels))
         models.append(chosen_table(chosen, bt, scales(train), demand_class(train)))
@@ -91,12 +98,13 @@ def forecast(history: pd.DataFrame, horizon: int, freq: str, levels: tuple[int, 
 
 
 def split_series(panel: Panel, spec: m.Spec, windows: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Series with enough history to backtest (windows × horizon + a season + 1 periods since
-    their first sale) are modelled; the rest get a documented fallback."""
+    """Series with enough history to backtest on the last window (horizon + a season + 1 periods
+    since their first sale) are modelled; the rest get a documented fallback. A series too young
+    for an earlier window is left out of that window only."""
     df = panel.df
     length = df.groupby("unique_id", sort=False)["y"].size()
     sold = df.groupby("unique_id", sort=False)["y"].max() > 0
-    need = windows * spec.horizon + spec.season + 1
+    need = spec.horizon + spec.season + 1
     reason = pd.Series(np.where(~sold, "no_sales", np.where(length < need, "short_history", "")), index=length.index)
     fallback = pd.DataFrame({"unique_id": reason.index, "fallback": reason.to_numpy()})
     fallback = fallback[fallback["fallback"] != ""]
@@ -108,7 +116,7 @@ def split_series(panel: Panel, spec: m.Spec, windows: int) -> tuple[pd.DataFrame
 
 def predict_members(train: pd.DataFrame, spec: m.Spec, future: pd.DataFrame | None) -> pd.DataFrame:
     out = m.predict_local(train, spec)
-    if spec.use_global:
+    if spec.use_global and m.global_variants(spec):
         out = out.merge(m.predict_global(train, spec, future), on=["unique_id", "t"], how="left")
     members = [c for c in out.columns if c not in ("unique_id", "t")]
     out[members] = out[members].clip(lower=0)
@@ -120,18 +128,31 @@ def predict_members(train: pd.DataFrame, spec: m.Spec, future: pd.DataFrame | No
     return out
 
 
+def backtest_cutoffs(panel: Panel, spec: m.Spec, windows: int) -> list[int]:
+    """The last period before each backtest window, oldest first (the last window is fitted last,
+    so a global model kept for the final forecast is the most recent one)."""
+    cutoffs = {panel.last_t - k * spec.horizon for k in range(1, windows + 1)}
+    year = YEAR_BEFORE.get(spec.freq)
+    if year and panel.last_t - year - spec.season - 1 >= int(panel.df["t"].min()):
+        cutoffs.add(panel.last_t - year)
+    return sorted(cutoffs)
+
+
 def run_backtest(modelled: pd.DataFrame, panel: Panel, spec: m.Spec, windows: int, report) -> pd.DataFrame:
-    """Every member's forecasts of the last ``windows`` horizons of the history, from data before
-    each window only: unique_id, t, cutoff, y and one column per member."""
-    frames = []
-    for k in range(windows, 0, -1):
-        cutoff = panel.last_t - k * spec.horizon
+    """Every member's forecasts of each backtest window, from data before the window only (series
+    with at least a season + 1 periods there): unique_id, t, cutoff, y and one column per member."""
+    frames, cutoffs = [], backtest_cutoffs(panel, spec, windows)
+    for n, cutoff in enumerate(cutoffs, start=1):
         train = modelled[modelled["t"] <= cutoff]
-        actual = modelled[(modelled["t"] > cutoff) & (modelled["t"] <= cutoff + spec.horizon)]
+        length = train.groupby("unique_id", sort=False)["t"].size()
+        train = train[train["unique_id"].isin(length.index[length > spec.season])]
+        actual = modelled[(modelled["t"] > cutoff) & (modelled["t"] <= cutoff + spec.horizon) & modelled["unique_id"].isin(length.index[length > spec.season])]
+        if train.empty:
+            continue
         future = actual[["unique_id", "t", *spec.exogenous]] if spec.exogenous else None
         pred = predict_members(train, spec, future)
         frames.append(pred.merge(actual[["unique_id", "t", "y"]], on=["unique_id", "t"]).assign(cutoff=cutoff))
-        report(0.05 + 0.55 * (windows - k + 1) / windows, f"backtest window {windows - k + 1} of {windows}")
+        report(0.05 + 0.55 * n / len(cutoffs), f"backtest window {n} of {len(cutoffs)}")
     return pd.concat(frames, ignore_index=True)
 
 

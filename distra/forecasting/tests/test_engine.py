@@ -189,3 +189,43 @@ def test_text_columns_with_one_value_per_series_are_series_attributes_else_an_er
     with pytest.raises(ForecastInputError) as caught:
         prepare_history(df.assign(store=["north", "east", "south"]), "D")
     assert caught.value.code == "bad_exogenous"
+
+
+def backtest_rows(cutoff, ids, y, good, bad):
+    """One window of backtest rows: member ``good`` misses by ``good`` units, ``bad`` by ``bad``."""
+    steps = 4
+    out = pd.DataFrame({"unique_id": np.repeat(ids, steps), "t": np.tile(np.arange(cutoff + 1, cutoff + 1 + steps), len(ids))})
+    out["y"] = np.repeat(y, steps).astype(float)
+    out["a"] = out["y"] + np.repeat(good, steps)
+    out["b"] = out["y"] + np.repeat(bad, steps)
+    return out.assign(cutoff=cutoff)
+
+
+def test_one_combination_is_chosen_for_every_series_by_the_volume_weighted_backtest():
+    from distra.forecasting.engine.selection import choose
+
+    # Member a is exact on the one big series and 5 units off on nine small ones; member b the
+    # reverse. The plain mean of RMSSE prefers b (4.0 against 4.5); the sales-weighted score
+    # prefers a, and a serves every series.
+    ids = np.array(["BIG", *[f"S{i}" for i in range(9)]])
+    y = np.array([1000, *[2] * 9])
+    miss_a = np.array([0, *[5] * 9])
+    miss_b = np.array([40, *[0] * 9])
+    bt = pd.concat([backtest_rows(100, ids, y, miss_a, miss_b), backtest_rows(104, ids, y, miss_a, miss_b)])
+    chosen, table = choose(bt, ["a", "b"], pd.Series(1.0, index=ids))
+    assert set(chosen.index) == set(ids)
+    assert set(chosen) == {("a",)}
+    assert table["scores"][("a",)] < table["scores"][("a", "b")] < table["scores"][("b",)]
+
+
+def test_daily_backtest_adds_the_same_horizon_a_year_before_when_the_history_reaches_it():
+    from distra.forecasting.engine import models as m
+    from distra.forecasting.engine.pipeline import backtest_cutoffs
+
+    def cutoffs(days, freq="D", season=7, horizon=28):
+        panel = prepare_history(history(pd.date_range("2022-01-01", periods=days, freq="D")), "D")
+        return [panel.last_t - c for c in backtest_cutoffs(panel, m.Spec(freq=freq, season=season, horizon=horizon, grid=panel.grid), 1)]
+
+    assert cutoffs(500) == [364, 28]
+    assert cutoffs(364 + 7) == [28]  # no season of history before the year-before window
+    assert cutoffs(500, freq="W") == [28]
