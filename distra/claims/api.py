@@ -125,7 +125,7 @@ def manual_claim_create(request, payload: ManualClaimIn):
     if distributor is None:
         raise ValidationFailed({"distributor_id": [FieldProblem("not_found", f"No distributor with id {distributor_id} in your scope.")]})
     lines = [services.ManualLineIn(**line.dict()) for line in payload.lines]
-    claim = services.claim_manual_create(by=request.auth, distributor=distributor, reason=payload.reason,
+    claim = services.claim_manual_create(by=request.auth, channel="api", distributor=distributor, reason=payload.reason,
                                          description=payload.description, lines=lines, occurred_on=payload.occurred_on)
     return Status(201, _detail(request, claim.pk))
 
@@ -144,7 +144,7 @@ def claim_line_add(request, claim_id: Id, payload: ClaimLineIn):
     ``line_not_of_distributor`` for another distributor's invoice line."""
     require_perm(request.auth, "claims.add_claim")
     claim = _claim(request, claim_id)
-    line = services.claim_line_add(by=request.auth, claim=claim, invoice_line_id=payload.invoice_line_id, scheme_id=payload.scheme_id)
+    line = services.claim_line_add(by=request.auth, channel="api", claim=claim, invoice_line_id=payload.invoice_line_id, scheme_id=payload.scheme_id)
     return Status(201, selectors.claim_lines(claim=claim).get(pk=line.pk))
 
 
@@ -152,7 +152,7 @@ def claim_line_add(request, claim_id: Id, payload: ClaimLineIn):
 def claim_submit(request, claim_id: Id, payload: NoteIn):
     """Draft → submitted (409 ``period_not_over``, ``evidence_required``, ``claim_empty``)."""
     require_perm(request.auth, "claims.add_claim")
-    services.claim_submit(by=request.auth, claim=_claim(request, claim_id), note=payload.note)
+    services.claim_submit(by=request.auth, channel="api", claim=_claim(request, claim_id), note=payload.note)
     return _detail(request, claim_id)
 
 
@@ -160,7 +160,7 @@ def claim_submit(request, claim_id: Id, payload: NoteIn):
 def claim_review_start(request, claim_id: Id):
     """Submitted → under review (brand)."""
     require_perm(request.auth, "claims.review_claim")
-    services.claim_review_start(by=request.auth, claim=_claim(request, claim_id))
+    services.claim_review_start(by=request.auth, channel="api", claim=_claim(request, claim_id))
     return _detail(request, claim_id)
 
 
@@ -171,7 +171,7 @@ def claim_lines_decide(request, claim_id: Id, payload: DecisionsIn):
     ``approval_exceeds_claim`` for more than claimed."""
     require_perm(request.auth, "claims.review_claim")
     decisions = [services.LineDecisionIn(**item.dict()) for item in payload.lines]
-    services.claim_lines_decide(by=request.auth, claim=_claim(request, claim_id), decisions=decisions)
+    services.claim_lines_decide(by=request.auth, channel="api", claim=_claim(request, claim_id), decisions=decisions)
     return _detail(request, claim_id)
 
 
@@ -180,7 +180,7 @@ def claim_review_finish(request, claim_id: Id, payload: FinishIn):
     """Under review → approved / partially approved / rejected, from the lines' decisions (409
     ``lines_undecided`` while a line is undecided, unless ``approve_rest``)."""
     require_perm(request.auth, "claims.review_claim")
-    services.claim_review_finish(by=request.auth, claim=_claim(request, claim_id), note=payload.note, approve_rest=payload.approve_rest)
+    services.claim_review_finish(by=request.auth, channel="api", claim=_claim(request, claim_id), note=payload.note, approve_rest=payload.approve_rest)
     return _detail(request, claim_id)
 
 
@@ -188,7 +188,7 @@ def claim_review_finish(request, claim_id: Id, payload: FinishIn):
 def claim_reject(request, claim_id: Id, payload: ReasonIn):
     """Reject a claim under review as a whole, with the reason."""
     require_perm(request.auth, "claims.review_claim")
-    services.claim_reject(by=request.auth, claim=_claim(request, claim_id), reason=payload.reason)
+    services.claim_reject(by=request.auth, channel="api", claim=_claim(request, claim_id), reason=payload.reason)
     return _detail(request, claim_id)
 
 
@@ -197,7 +197,7 @@ def claim_settle(request, claim_id: Id, payload: NoteIn):
     """Settle an approved or partially approved claim by the brand's credit note for the approved
     amount (its own gap-free number series)."""
     require_perm(request.auth, "claims.settle_claim")
-    note = services.claim_settle(by=request.auth, claim=_claim(request, claim_id), note=payload.note)
+    note = services.claim_settle(by=request.auth, channel="api", claim=_claim(request, claim_id), note=payload.note)
     return Status(201, note)
 
 
@@ -213,7 +213,7 @@ def claim_attachment_add(request, claim_id: Id, file: File[UploadedFile]):
     most 10 per claim. 422 ``attachment_type_not_allowed``, ``attachment_too_large``,
     ``attachment_empty``."""
     claim = _claim(request, claim_id)
-    return Status(201, services.claim_attachment_add(by=request.auth, claim=claim, upload=file))
+    return Status(201, services.claim_attachment_add(by=request.auth, channel="api", claim=claim, upload=file))
 
 
 @router.get("/{claim_id}/attachments/{attachment_id}", response={200: None, **ERROR_RESPONSES},

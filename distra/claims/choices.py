@@ -68,6 +68,14 @@ class ClaimPeriod(models.TextChoices):
     WEEK = "week", _("Week (Monday to Sunday)")
 
 
+class Channel(models.TextChoices):
+    """Where a change came from: the pages, the API, or the system (the scheduled generation)."""
+
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    SYSTEM = "system", _("System")
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", _("Created")
     LINES_ADDED = "lines_added", _("Lines added")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from distra.claims.choices import (
     SCHEME_LINE_KINDS,
+    Channel,
     ClaimKind,
     ClaimPeriod,
     ClaimStatus,
@@ -177,20 +178,22 @@ class ClaimLine(ScopedModel):
 
 
 class ClaimEvent(ScopedModel):
-    """One entry of a claim's timeline: who did what, when. Never edited."""
+    """One entry of a claim's timeline: who did what, when, through which channel. Never edited."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=ClaimStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=ClaimStatus.choices, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.SYSTEM)
     note = models.CharField(_("note"), max_length=500, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("claim event")
         ordering = ["claim", "id"]
-        constraints = [models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="claim_event_kind_valid")]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="claim_event_kind_valid"),
+                       models.CheckConstraint(condition=Q(channel__in=Channel.values), name="claim_event_channel_valid")]
 
     def __str__(self) -> str:
         return f"{self.claim_id}: {self.kind} {self.from_status}→{self.to_status}"

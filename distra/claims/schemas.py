@@ -72,6 +72,7 @@ class ClaimEventOut(Schema):
     from_status: str
     to_status: str
     user: str | None
+    channel: str
     note: str
     detail: dict
     created_at: datetime

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Sum
 from django.utils import timezone
 
-from distra.claims.choices import CLAIM_TRANSITIONS, ClaimStatus, EventKind
+from distra.claims.choices import CLAIM_TRANSITIONS, Channel, ClaimStatus, EventKind
 from distra.claims.models import Claim, ClaimEvent
 from distra.core.errors import Conflict, NotFound
 from distra.core.money import round_money
@@ -30,9 +30,12 @@ def lock_claim(by, pk: int) -> Claim:
     return locked
 
 
-def record(claim: Claim, *, by, kind: str, from_status: str = "", to_status: str = "", note: str = "", **detail) -> ClaimEvent:
-    return ClaimEvent.objects.create(claim=claim, kind=kind, from_status=from_status, to_status=to_status,
-                                     user=by if getattr(by, "pk", None) else None, note=note[:500], detail=detail)
+def record(claim: Claim, *, by, kind: str, from_status: str = "", to_status: str = "", note: str = "", channel: str = "",
+           **detail) -> ClaimEvent:
+    """One timeline entry; without a user (the scheduled job) the channel is the system."""
+    user = by if getattr(by, "pk", None) else None
+    return ClaimEvent.objects.create(claim=claim, kind=kind, from_status=from_status, to_status=to_status, user=user,
+                                     channel=channel or (Channel.WEB if user else Channel.SYSTEM), note=note[:500], detail=detail)
 
 
 def require_status(claim: Claim, *statuses: str, action: str) -> None:
@@ -41,7 +44,7 @@ def require_status(claim: Claim, *statuses: str, action: str) -> None:
                        code="transition_not_allowed")
 
 
-def move_to(claim: Claim, target: str, *, by, note: str = "", **detail) -> Claim:
+def move_to(claim: Claim, target: str, *, by, note: str = "", channel: str = "", **detail) -> Claim:
     """Change the status along ``CLAIM_TRANSITIONS`` (409 ``transition_not_allowed`` otherwise),
     stamp the time, and write the event."""
     if target not in CLAIM_TRANSITIONS[claim.status]:
@@ -55,7 +58,7 @@ def move_to(claim: Claim, target: str, *, by, note: str = "", **detail) -> Claim
         setattr(claim, stamp, timezone.now())
         fields.append(stamp)
     claim.save(update_fields=fields)
-    record(claim, by=by, kind=EventKind.STATUS, from_status=source, to_status=target, note=note, **detail)
+    record(claim, by=by, kind=EventKind.STATUS, from_status=source, to_status=target, note=note, channel=channel, **detail)
     return claim
 
 

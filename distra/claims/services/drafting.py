@@ -97,7 +97,8 @@ def _manual_lines(claim: Claim, lines: list[ManualLineIn], on) -> list[ClaimLine
 
 
 @transaction.atomic
-def claim_manual_create(*, by, distributor, reason: str, description: str, lines: list[ManualLineIn], occurred_on=None) -> Claim:
+def claim_manual_create(*, by, distributor, reason: str, description: str, lines: list[ManualLineIn], occurred_on=None,
+                        channel: str = "") -> Claim:
     """A distributor's own claim (damage, expiry, price difference) as a draft, with its amounts;
     a distributor user raises claims for its own distributor only (the scope decides). 422
     ``amount_not_positive`` for an amount of 0 or less; nothing is written on any problem."""
@@ -124,12 +125,12 @@ def claim_manual_create(*, by, distributor, reason: str, description: str, lines
         line.claim = claim
     ClaimLine.objects.bulk_create(made)
     refresh_totals(claim)
-    record(claim, by=by, kind=EventKind.CREATED, to_status=ClaimStatus.DRAFT, reason=reason, lines=len(made))
+    record(claim, by=by, kind=EventKind.CREATED, to_status=ClaimStatus.DRAFT, channel=channel, reason=reason, lines=len(made))
     return claim
 
 
 @transaction.atomic
-def claim_line_add(*, by, claim: Claim, invoice_line_id: int, scheme_id: int) -> ClaimLine:
+def claim_line_add(*, by, claim: Claim, invoice_line_id: int, scheme_id: int, channel: str = "") -> ClaimLine:
     """Add one scheme's brand-funded share on one delivered invoice line to a draft scheme claim,
     as the generation would have. 422 ``line_not_of_distributor`` for another distributor's line;
     409 ``already_claimed`` when that invoice line is claimed for that scheme (in any claim);
@@ -167,7 +168,8 @@ def claim_line_add(*, by, claim: Claim, invoice_line_id: int, scheme_id: int) ->
     except IntegrityError as exc:
         raise already_claimed_error() from exc
     refresh_totals(claim)
-    record(claim, by=by, kind=EventKind.LINES_ADDED, lines=1, amount=str(line.amount), invoice_line=invoice_line.pk, scheme=scheme_id)
+    record(claim, by=by, kind=EventKind.LINES_ADDED, channel=channel, lines=1, amount=str(line.amount), invoice_line=invoice_line.pk,
+           scheme=scheme_id)
     return line
 
 
@@ -197,7 +199,7 @@ def _bad_attachment(code: str, message: str) -> ValidationFailed:
 
 
 @transaction.atomic
-def claim_attachment_add(*, by, claim: Claim, upload) -> ClaimAttachment:
+def claim_attachment_add(*, by, claim: Claim, upload, channel: str = "") -> ClaimAttachment:
     """Store one piece of evidence of a claim through Django's storage: a PDF, JPEG, PNG or WebP
     (by content) of at most DISTRA_CLAIM_ATTACHMENT_MAX_BYTES (5 MB unless configured), at most
     10 per claim, until the claim is decided. 422 ``attachment_empty``, ``attachment_too_large``,
@@ -226,5 +228,5 @@ def claim_attachment_add(*, by, claim: Claim, upload) -> ClaimAttachment:
     except Exception:
         attachment.file.delete(save=False)  # the row did not make it: leave no orphan file
         raise
-    record(claim, by=by, kind=EventKind.ATTACHMENT, attachment=attachment.pk, name=name, size=upload.size)
+    record(claim, by=by, kind=EventKind.ATTACHMENT, channel=channel, attachment=attachment.pk, name=name, size=upload.size)
     return attachment

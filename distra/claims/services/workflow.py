@@ -30,7 +30,7 @@ MAX_NOTE = 500
 
 
 @transaction.atomic
-def claim_submit(*, by, claim: Claim, note: str = "") -> Claim:
+def claim_submit(*, by, claim: Claim, note: str = "", channel: str = "") -> Claim:
     """Draft → submitted. A claim needs lines; a generated claim's period must be over
     (409 ``period_not_over``); a manual claim needs its evidence (409 ``evidence_required``)."""
     require_perm(by, "claims.add_claim")
@@ -44,15 +44,15 @@ def claim_submit(*, by, claim: Claim, note: str = "") -> Claim:
         raise Conflict("Attach the evidence (a photo or a document) before submitting.", code="evidence_required")
     if claim.claimed <= 0:
         raise Conflict(f"Claim {claim.number} claims nothing (its reversals outweigh its lines).", code="nothing_to_claim")
-    return move_to(claim, ClaimStatus.SUBMITTED, by=by, note=_short(note, MAX_NOTE))
+    return move_to(claim, ClaimStatus.SUBMITTED, by=by, note=_short(note, MAX_NOTE), channel=channel)
 
 
 @transaction.atomic
-def claim_review_start(*, by, claim: Claim) -> Claim:
+def claim_review_start(*, by, claim: Claim, channel: str = "") -> Claim:
     """Submitted → under review (the brand has picked it up)."""
     require_perm(by, "claims.review_claim")
     claim = lock_claim(by, claim.pk)
-    return move_to(claim, ClaimStatus.UNDER_REVIEW, by=by)
+    return move_to(claim, ClaimStatus.UNDER_REVIEW, by=by, channel=channel)
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def _decided(line, item: LineDecisionIn, name: str, problems: dict) -> tuple[str
 
 
 @transaction.atomic
-def claim_lines_decide(*, by, claim: Claim, decisions: list[LineDecisionIn]) -> Claim:
+def claim_lines_decide(*, by, claim: Claim, decisions: list[LineDecisionIn], channel: str = "") -> Claim:
     """Decide lines of a claim under review, all or none: approve in full, cut to a smaller amount
     (0 < amount < claimed, with a reason; 422 ``approval_exceeds_claim`` above what was claimed)
     or reject (with a reason). A line may be decided again until the review is finished."""
@@ -129,13 +129,13 @@ def claim_lines_decide(*, by, claim: Claim, decisions: list[LineDecisionIn]) -> 
         raise ValidationFailed(problems)
     type(changed[0]).objects.bulk_update(changed, ["decision", "approved_amount", "decision_reason", "updated_at"])
     refresh_totals(claim)
-    record(claim, by=by, kind=EventKind.LINE_DECIDED,
+    record(claim, by=by, kind=EventKind.LINE_DECIDED, channel=channel,
            lines=[[line.pk, line.decision, str(line.approved_amount), line.decision_reason] for line in changed])
     return claim
 
 
 @transaction.atomic
-def claim_review_finish(*, by, claim: Claim, note: str = "", approve_rest: bool = False) -> Claim:
+def claim_review_finish(*, by, claim: Claim, note: str = "", approve_rest: bool = False, channel: str = "") -> Claim:
     """Under review → approved (every line in full), partially approved, or rejected (nothing
     approved), from the lines' decisions; 409 ``lines_undecided`` while a line is undecided
     (``approve_rest`` approves those in full first)."""
@@ -154,11 +154,11 @@ def claim_review_finish(*, by, claim: Claim, note: str = "", approve_rest: bool 
     target, approved = domain.outcome(decided)
     claim.decision_note = _short(note, MAX_NOTE)
     claim.save(update_fields=["decision_note", "updated_at"])
-    return move_to(claim, target, by=by, note=claim.decision_note, approved=str(approved))
+    return move_to(claim, target, by=by, note=claim.decision_note, channel=channel, approved=str(approved))
 
 
 @transaction.atomic
-def claim_reject(*, by, claim: Claim, reason: str) -> Claim:
+def claim_reject(*, by, claim: Claim, reason: str, channel: str = "") -> Claim:
     """Reject a claim under review as a whole: every line rejected with ``reason``."""
     require_perm(by, "claims.review_claim")
     reason = (reason or "").strip()
@@ -170,7 +170,7 @@ def claim_reject(*, by, claim: Claim, reason: str) -> Claim:
     refresh_totals(claim)
     claim.decision_note = reason
     claim.save(update_fields=["decision_note", "updated_at"])
-    return move_to(claim, ClaimStatus.REJECTED, by=by, note=reason)
+    return move_to(claim, ClaimStatus.REJECTED, by=by, note=reason, channel=channel)
 
 
 def _series(year: int) -> ClaimCreditNoteSeries:
@@ -188,7 +188,7 @@ def _series(year: int) -> ClaimCreditNoteSeries:
 
 
 @transaction.atomic
-def claim_settle(*, by, claim: Claim, note: str = "") -> ClaimCreditNote:
+def claim_settle(*, by, claim: Claim, note: str = "", channel: str = "") -> ClaimCreditNote:
     """Approved or partially approved → settled, by the brand's credit note to the distributor for
     the approved amount, numbered gap-free in the claim series of today's financial year (the
     series row is locked after the claim). 409 ``nothing_to_settle`` when nothing is approved."""
@@ -210,7 +210,8 @@ def claim_settle(*, by, claim: Claim, note: str = "") -> ClaimCreditNote:
         claim=claim, distributor=distributor, number=f"{series.prefix}{sequence:05d}", financial_year=series.financial_year,
         sequence=sequence, issued_on=today, amount=claim.approved, distributor_name=distributor.legal_name,
         distributor_tax_id=distributor.tax_id or "", issued_by=by)
-    move_to(claim, ClaimStatus.SETTLED, by=by, note=_short(note, MAX_NOTE), credit_note=note_row.number, amount=str(note_row.amount))
+    move_to(claim, ClaimStatus.SETTLED, by=by, note=_short(note, MAX_NOTE), channel=channel, credit_note=note_row.number,
+            amount=str(note_row.amount))
     return note_row
 
 

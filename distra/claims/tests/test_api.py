@@ -55,6 +55,9 @@ def test_review_approve_cut_settle_over_the_api(org, api, claim):
     assert settled.status_code == 201
     assert settled.json()["amount"] == "5.00"
     assert distributor.get(f"/api/v1/claims/{claim.pk}/credit-note").json()["number"] == settled.json()["number"]
+    events = distributor.get(f"/api/v1/claims/{claim.pk}").json()["events"]
+    assert [(e["kind"], e["channel"]) for e in events][:2] == [("created", "system"), ("lines_added", "system")]
+    assert {e["channel"] for e in events[2:]} == {"api"}
     kpi = brand.get("/api/v1/claims/kpis/settlement").json()
     assert kpi["overall"]["settlement"]["settled"] == 1
     assert kpi["distributors"][0]["distributor_code"] == "D-ONE"
