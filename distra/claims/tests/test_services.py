@@ -310,3 +310,14 @@ def test_settlement_kpi_per_distributor(org, delivered):
     assert (overall.stats.settled, overall.stats.median_days) == (1, 10.0)
     assert [(row.distributor_code, row.stats.mean_days) for row in rows] == [("D-ONE", 10.0)]
     assert selectors.settlement_kpis(user=org.users["dist_four"])[0].stats.settled == 0
+
+
+def test_the_daily_task_claims_the_last_closed_month_once(org, delivered):
+    from distra.claims import tasks
+    from distra.config.schedule import PERIODIC_TASKS
+
+    assert "distra.claims.tasks.generate_claims" in {p.task for p in PERIODIC_TASKS}
+    first = tasks.generate_claims.call()
+    assert len(first["claims"]) == 1
+    assert tasks.generate_claims.call() == {"claims": []}
+    assert Claim.objects.get().events.first().channel == "system"
