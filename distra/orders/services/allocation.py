@@ -38,6 +38,7 @@ from distra.orders.services.ordering import (
     record,
     set_totals,
 )
+from distra.orders.services.pricing import save_benefits
 from distra.pricing.services.budgets import scheme_budgets_release
 
 
@@ -95,6 +96,7 @@ def allocate_locked(*, by, order: Order, channel: str, lines: list[OrderLine] | 
             line.cancelled = missing
     if all(line.pk is None for line in lines):
         insert(lines)  # a new order's lines, written once with what they got
+        save_benefits(order, lines)  # before a back-order takes its share of them
     else:
         OrderLine.objects.bulk_update(lines, ["allocated", "backordered", "cancelled"])
     insert(allocations)

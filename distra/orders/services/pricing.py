@@ -125,13 +125,15 @@ def entries_of(lines: Iterable[OrderLine]) -> list[Entry]:
 
 
 def save_benefits(order: Order, lines: Sequence[OrderLine]) -> None:
-    """Write the SchemeBenefit rows of the basket ``order`` was just priced with (its saved lines)."""
+    """Write the SchemeBenefit rows of the basket ``order`` was just priced with (its saved lines),
+    once: a second call writes nothing until the order is priced again."""
     from distra.core.sql import insert
     from distra.pricing.services.budgets import scheme_benefits_build
 
     priced = getattr(order, "_priced", None)
     if priced is not None:
         insert(scheme_benefits_build(priced=priced, order_lines=lines))
+        order._priced = None
 
 
 def line_differences(before: Iterable[OrderLine], after: Iterable[OrderLine]) -> list[dict]:

@@ -239,3 +239,17 @@ def test_the_entry_page_and_its_quote_price_with_the_engine(org, stocked, client
     assert [s["code"] for s in answer["lines"][0]["schemes"]] == ["SLAB"]
     other = client_for(org.users["dist_four"]).post(reverse("order-quote"), json.dumps(body), content_type="application/json")
     assert other.status_code == 404
+
+
+def test_a_backorder_takes_its_share_of_the_discount_and_of_the_benefit(org, stocked):
+    live_price_list(org)
+    scheme = live_scheme(org, "P10", percent=D(10), targets={"sku_ids": [org.skus["SKU-1"].pk]})
+    order = order_of(org, 200)  # 150 in stock: 50 back-ordered (the default policy)
+    line = order.lines.get()
+    backorder = order.backorders.get()
+    rest = backorder.lines.get()
+    # 200 × 7.00 = 1400.00, 10 % = 140.00; the back-order's 50 units carry 35.00 of it.
+    assert (line.scheme_discount, rest.quantity, rest.unit_price, rest.scheme_discount, rest.total) == (
+        D("140.00"), 50, D("7.00"), D("35.00"), D("371.70"))  # 350.00 - 35.00 = 315.00, + 18 %
+    assert SchemeBenefit.objects.get(scheme=scheme, order=order).benefit == D("105.00")
+    assert SchemeBenefit.objects.get(scheme=scheme, order=backorder).benefit == D("35.00")
