@@ -1,6 +1,8 @@
 """The claims API: anonymous, forbidden and out-of-scope cases, the whole flow, bad input."""
 
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -145,3 +147,14 @@ def test_generation_and_manual_dates_are_bounded(org, api):
                                                   "lines": [{"description": "y", "amount": "5"}]})
     assert (answer.status_code, answer.json()["fields"]["occurred_on"][0]["code"]) == (422, "in_future")
     assert Claim.objects.count() == 0
+
+
+def test_area_managers_see_their_area_and_lists_filter(org, api, claim):
+    assert api(org.users["asm_delhi"]).get("/api/v1/claims").json()["count"] == 1
+    assert api(org.users["asm_delhi"]).post(f"/api/v1/claims/{claim.pk}/review").status_code == 403
+    brand = api(org.users["brand"])
+    assert brand.get("/api/v1/claims", {"status": "draft", "kind": "scheme"}).json()["count"] == 1
+    assert brand.get("/api/v1/claims", {"status": "settled"}).json()["count"] == 0
+    before = last_period()[0] - timedelta(days=1)
+    assert brand.get("/api/v1/claims", {"period_to": str(before)}).json()["count"] == 0
+    assert brand.get("/api/v1/claims", {"status": "nonsense"}).status_code == 422
