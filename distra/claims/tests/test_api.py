@@ -1,6 +1,5 @@
 """The claims API: anonymous, forbidden and out-of-scope cases, the whole flow, bad input."""
 
-
 from datetime import timedelta
 
 import pytest
