@@ -3,7 +3,7 @@
 The engine's costly step is fitting every member model to every series, once per backtest window
 and once on the whole history (``pipeline.predict_members``); each series' member forecasts
 depend only on that series when the global (cross-series) LightGBM model is off. The selection
-that follows pools the backtest errors of many series (per demand class), so it must see them
+that follows pools the backtest errors of all series (one choice for all), so it must see them
 all. ``forecast_on_dask`` therefore runs the engine's own ``forecast()`` in this process and sends
 only ``predict_members`` out: the series are split into partitions, each fitted on a worker, the
 results put back together in order. The forecasts are exactly those of the in-process
