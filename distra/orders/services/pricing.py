@@ -127,12 +127,11 @@ def entries_of(lines: Iterable[OrderLine]) -> list[Entry]:
 def save_benefits(order: Order, lines: Sequence[OrderLine]) -> None:
     """Write the SchemeBenefit rows of the basket ``order`` was just priced with (its saved lines),
     once: a second call writes nothing until the order is priced again."""
-    from distra.core.sql import insert
-    from distra.pricing.services.budgets import scheme_benefits_build
+    from distra.pricing.services.budgets import scheme_benefits_insert
 
     priced = getattr(order, "_priced", None)
     if priced is not None:
-        insert(scheme_benefits_build(priced=priced, order_lines=lines))
+        scheme_benefits_insert(priced=priced, order_lines=lines)
         order._priced = None
 
 
