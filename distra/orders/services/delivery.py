@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
@@ -290,9 +291,12 @@ def _credit(*, by, order: Order, quantities: dict[int, int], reason: str, kind: 
     invoice = invoice_for_order(order)
     if invoice is None:
         raise Conflict(f"Order {order.number} has no invoice to credit.", code="no_invoice")
-    invoice_lines = dict(invoice.lines.values_list("order_line_id", "id"))
-    return credit_note_issue(by=by, invoice=invoice, reason=reason, kind=kind,
-                             lines=[(invoice_lines[line_id], quantity) for line_id, quantity in sorted(quantities.items())])
+    invoice_lines = {order_line_id: (pk, total) for order_line_id, pk, total in invoice.lines.values_list("order_line_id", "id", "total")}
+    # A free line was invoiced at zero: its units come back (stock) with nothing to repay.
+    owed = [(invoice_lines[line_id][0], quantity) for line_id, quantity in sorted(quantities.items()) if invoice_lines[line_id][1] > 0]
+    if not owed:
+        return None
+    return credit_note_issue(by=by, invoice=invoice, reason=reason, kind=kind, lines=owed)
 
 
 # Returns after delivery ----------------------------------------------------------------------------
@@ -375,7 +379,8 @@ def order_return(
     came back before (422 ``more_than_delivered``). Each (line, batch, condition) is received back
     as return_saleable into the order's warehouse (available again) or as return_damaged into the
     distributor's quarantine warehouse (never sold again), and the returned value is credited (credit note of kind ``return``). Returns the credit note, with
-    ``credit_note.order_return`` set. With an ``idempotency_key``, a retry by the same user
+    ``credit_note.order_return`` set (free goods only, invoiced at zero: ``NothingCredited``, no
+    credit note). With an ``idempotency_key``, a retry by the same user
     answers the first return's credit note and writes nothing. Locks the order row, then the
     balance of each batch returned into, in primary-key order."""
     require_perm(by, "orders.deliver_order")
@@ -406,12 +411,13 @@ def order_return(
     for row in rows:
         quantities[row.line.pk] += row.quantity
     credit = _credit(by=by, order=order, quantities=quantities, reason=reason, kind="return")
-    ret.credit_note_id = credit.pk
-    ret.save(update_fields=["credit_note_id"])
-    record(order, by=by, channel=channel, kind=EventKind.RETURNED, order_return=ret.pk, reason=reason, credit_note=credit.pk,
+    if credit is not None:
+        ret.credit_note_id = credit.pk
+        ret.save(update_fields=["credit_note_id"])
+    record(order, by=by, channel=channel, kind=EventKind.RETURNED, order_return=ret.pk, reason=reason,
+           credit_note=credit.pk if credit else None,
            lines=[[row.line.sku.code, row.batch.batch_number, row.quantity, row.condition] for row in rows])
-    credit.order_return = ret
-    return credit
+    return _answer(ret, credit, replayed=False)
 
 
 def _receive_returns(*, by, order: Order, ret: OrderReturn, rows: list[OrderReturnLine]) -> None:
@@ -426,9 +432,25 @@ def _receive_returns(*, by, order: Order, ret: OrderReturn, rows: list[OrderRetu
                       kind=kinds[row.condition], source_type="order_return", source_id=str(ret.pk), source_line=row.line.line_no)
 
 
+@dataclass
+class NothingCredited:
+    """The answer of a return of free goods only (invoiced at zero): no credit note is issued."""
+
+    order_return: OrderReturn
+    replayed: bool = False
+    pk = None
+    total = Decimal("0.00")
+
+
+def _answer(ret: OrderReturn, credit, *, replayed: bool):
+    if credit is None:
+        return NothingCredited(ret, replayed)
+    credit.order_return, credit.replayed = ret, replayed
+    return credit
+
+
 def _replayed(ret: OrderReturn):
     from distra.billing.models import CreditNote
 
-    credit = CreditNote.objects.get(pk=ret.credit_note_id)
-    credit.order_return, credit.replayed = ret, True
-    return credit
+    credit = CreditNote.objects.get(pk=ret.credit_note_id) if ret.credit_note_id else None
+    return _answer(ret, credit, replayed=True)

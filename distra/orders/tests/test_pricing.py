@@ -253,3 +253,22 @@ def test_a_backorder_takes_its_share_of_the_discount_and_of_the_benefit(org, sto
         D("140.00"), 50, D("7.00"), D("35.00"), D("371.70"))  # 350.00 - 35.00 = 315.00, + 18 %
     assert SchemeBenefit.objects.get(scheme=scheme, order=order).benefit == D("105.00")
     assert SchemeBenefit.objects.get(scheme=scheme, order=backorder).benefit == D("35.00")
+
+
+def test_free_units_short_at_the_door_or_returned_come_back_with_nothing_to_credit(org, stocked, sku2):
+    live_price_list(org)
+    scheme = live_scheme(org, "FREE", "free_goods", buy_quantity=24, free_quantity=2, free_sku=sku2,
+                         targets={"sku_ids": [org.skus["SKU-1"].pk]})
+    order = order_of(org, 48)
+    by = org.users["dist_one"]
+    services.order_invoice(by=by, order=order)
+    services.order_dispatch(by=by, order=order, vehicle="DL-1C-4321", driver="Ravi")
+    bought, free = order.lines.order_by("line_no")
+    services.order_deliver(by=by, order=order, lines=[DeliveredLine(bought.pk, 48), DeliveredLine(free.pk, 3, "refused")])
+    order.refresh_from_db()
+    assert order.status == "partially_delivered"
+    assert not order.invoice.credit_notes.exists()  # the refused free unit was invoiced at zero
+    answer = services.order_return(by=by, order=order, lines=[ReturnedLine(free.pk, 1)], reason="damaged pack")
+    assert (answer.pk, answer.order_return.credit_note_id) == (None, None)
+    free.refresh_from_db()
+    assert (free.delivered, scheme.benefits.get().free_line_id) == (3, free.pk)
