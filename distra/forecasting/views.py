@@ -74,7 +74,7 @@ def _chart(detail: dict) -> dict:
         "lo": join([float(p["lo_80"]) for p in forecast]),
         "hi": join([float(p["hi_80"]) for p in forecast]),
         "override": pad + [float(p["override"]) if p["override"] is not None else None for p in forecast],
-        "names": {"history": _("Orders"), "forecast": _("Forecast"), "band": _("80 % interval"), "override": _("Override")},
+        "names": {"history": _("Orders"), "forecast": _("Forecast"), "band": _("Interval (80 %)"), "override": _("Override")},
     }
 
 

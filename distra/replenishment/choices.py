@@ -17,7 +17,7 @@ class SuggestionMode(models.TextChoices):
 
 
 class SkuClass(models.TextChoices):
-    A = "A", _("A (top 80 % of value)")
+    A = "A", _("A (top 80 %, by value)")
     B = "B", _("B (next 15 %)")
     C = "C", _("C (the rest)")
 
