@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from distra.claims import domain, services
 from distra.claims.choices import LineKind
-from distra.core.errors import ValidationFailed
 from distra.orders import services as orders
 from distra.orders.models import Order
 from distra.orders.services import DeliveredLine, LineIn, ReturnedLine
@@ -49,8 +48,6 @@ def test_free_goods_on_a_free_line_are_claimed_at_its_landing_price(org, stocked
     free_goods_claimed(org, sku2)
 
 
-@pytest.mark.xfail(strict=True, raises=ValidationFailed,
-                   reason="orders: returning units of a free line fails (422 nothing_to_credit: the credit note of a net-0 line)")
 def test_a_return_of_free_units_reverses_their_share(org, stocked, sku2):
     order, free, line = free_goods_claimed(org, sku2)
     orders.order_return(by=org.users["dist_one"], order=order, lines=[ReturnedLine(free.pk, 1)], reason="Outlet gave back a free pack")
