@@ -272,3 +272,19 @@ def test_free_units_short_at_the_door_or_returned_come_back_with_nothing_to_cred
     assert (answer.pk, answer.order_return.credit_note_id) == (None, None)
     free.refresh_from_db()
     assert (free.delivered, scheme.benefits.get().free_line_id) == (3, free.pk)
+
+
+def test_reprice_over_the_api_anonymous_other_scope_and_allowed(org, stocked):
+    from distra.core.testing import ApiClient
+
+    OrderPolicy.objects.create(distributor=org.distributors["D-ONE"], approval_value_above=D("1"))
+    pl = live_price_list(org)
+    order = order_of(org, 10)
+    price_list_transition(by=org.users["brand"], price_list=pl, to="paused")
+    url = f"/api/v1/orders/{order.pk}/reprice"
+    assert ApiClient().post(url).status_code == 401
+    assert ApiClient(org.users["dist_four"]).post(url).status_code == 404
+    answer = ApiClient(org.users["dist_one"]).post(url)
+    assert answer.status_code == 200
+    assert (answer.json()["lines"][0]["unit_price"], answer.json()["total"]) == ("7.50", "88.50")
+    assert [e["kind"] for e in answer.json()["events"]][-1] == "repriced"
