@@ -19,9 +19,19 @@ def claim(org, delivered):
     return services.claim_generate_period(distributor=org.distributors["D-ONE"], start=start, end=end)
 
 
-def test_anonymous_gets_401(api, claim):
-    assert api(None).get("/api/v1/claims").status_code == 401
-    assert api(None).get(f"/api/v1/claims/{claim.pk}").status_code == 401
+def test_anonymous_gets_401_on_every_claims_operation(api, claim):
+    import re
+
+    from distra.config.api import api as ninja_api
+
+    operations = [(method, path) for path, ops in ninja_api.get_openapi_schema()["paths"].items()
+                  if path.startswith("/api/v1/claims") for method in ops]
+    assert len(operations) > 10
+    for method, path in operations:
+        concrete = re.sub(r"\{[a-z_]+\}", str(claim.pk), path)
+        answer = getattr(api(None), method)(concrete) if method in ("get", "delete") else getattr(api(None), method)(concrete, {})
+        assert answer.status_code == 401, (method, path, answer.status_code)
+    assert Claim.objects.count() == 1
 
 
 def test_scope_hides_other_distributors_claims(org, api, claim):
