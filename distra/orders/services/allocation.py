@@ -39,7 +39,7 @@ from distra.orders.services.ordering import (
     set_totals,
 )
 from distra.orders.services.pricing import save_benefits
-from distra.pricing.services.budgets import scheme_budgets_release
+from distra.pricing.services.budgets import scheme_budgets_pass_on, scheme_budgets_release
 
 
 def earliest_expiry_for(channel: str, days: int | None = None):
@@ -120,7 +120,8 @@ def allocate_locked(*, by, order: Order, channel: str, lines: list[OrderLine] | 
 def _nothing_allocated(*, by, order: Order, lines: list[OrderLine], channel: str) -> Order:
     if policy_for(order.distributor_id, order).shortfall_policy == ShortfallPolicy.CANCEL:
         raise InsufficientStock(f"None of order {order.number} can be allocated from warehouse {order.warehouse.code}.")
-    scheme_budgets_release(order_id=order.pk)  # taken again when stock comes and it is allocated
+    if order.backorder_of_id is None:  # taken again when stock comes and it is allocated
+        scheme_budgets_release(order_id=order.pk)  # (a back-order's part was handed on by its original: it keeps it)
     if not order.awaiting_stock:
         order.awaiting_stock = True
         if getattr(order, "_events", None) is None:
@@ -145,7 +146,7 @@ def _backorder(*, by, order: Order, lines: list[OrderLine]) -> Order:
     backorder.pricing = {**order.pricing, "usage": {}, "backorder_of": order.pk}
     backorder.save()
     OrderLine.objects.bulk_create(new_lines)
-    split_benefits(lines, new_lines)
+    scheme_budgets_pass_on(order_id=order.pk, to_order_id=backorder.pk, shares=split_benefits(lines, new_lines))
     record(backorder, by=by, channel=OrderChannel.SYSTEM, kind=EventKind.CREATED, to_status=OrderStatus.APPROVED,
            backorder_of=order.pk)
     return backorder

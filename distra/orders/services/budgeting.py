@@ -7,8 +7,8 @@
 - Cancelling gives everything back (``scheme_budgets_release``); proof of delivery and returns
   give back the share of each scheme's benefit that was not delivered or came back
   (``settle_budgets``).
-- A back-order carries its share of the original's benefits (``split_benefits``); the budget
-  stays with the original order.
+- A back-order carries its share of the original's benefits (``split_benefits``) and of its
+  budget use (``scheme_budgets_pass_on``): its cancel gives back its part, the original's the rest.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ def consume_budgets(*, by, order: Order, lines: list[OrderLine], channel: str) -
                           "reason": "its budget ran out while the order was placed"} for sid in exc.scheme_ids]
         on = date.fromisoformat(order.pricing["on"]) if (order.pricing or {}).get("on") else None
         old = list(lines)
-        lines[:] = price_entries(order, entries_of(old), on=on, exclude=[e["scheme_id"] for e in excluded], excluded=excluded)
+        lines[:] = price_entries(order, entries_of(old), on=on, exclude=[e["scheme_id"] for e in excluded], excluded=excluded,
+                                 pinned=old)
         _note_lost(lines, excluded)
         _put_repriced(order, old, lines)
         record(order, by=None, channel=channel, kind=EventKind.REPRICED, reason="scheme_budget_exhausted",
@@ -117,16 +118,19 @@ def backorder_line(line: OrderLine, backorder: Order, line_no: int) -> OrderLine
                      gross=gross, scheme_discount=scheme, discount=scheme + manual, net=net, tax=tax, total=net + tax)
 
 
-def split_benefits(lines: list[OrderLine], new_lines: list[OrderLine]) -> None:
+def split_benefits(lines: list[OrderLine], new_lines: list[OrderLine]) -> dict[int, Decimal]:
     """Move the back-ordered share of each benefit of ``lines`` to the back-order's lines
     (``new_lines``, saved): a discount by the share of its line back-ordered, free goods by the
-    share of their free line. The two rows add up to the original."""
+    share of their free line. The two rows add up to the original. Returns, per scheme, the share
+    of its benefit on the order that moved (what the back-order carries of its budget use)."""
     to_new = {line.pk: new for line in lines for new in new_lines if line.backordered and new.pricing.get("backorder_of_line") == line.pk}
     if not to_new:
-        return
+        return {}
     covered = {line.pk: line for line in lines}
     moved, changed = [], []
+    whole, carried = defaultdict(Decimal), defaultdict(Decimal)
     for row in SchemeBenefit.objects.filter(order_line__in=[ln.pk for ln in lines]):
+        whole[row.scheme_id] += row.benefit
         basis = covered.get(row.free_line_id if row.free_line_id else row.order_line_id)
         new_anchor = to_new.get(row.order_line_id)
         if basis is None or not basis.backordered:
@@ -137,10 +141,15 @@ def split_benefits(lines: list[OrderLine], new_lines: list[OrderLine]) -> None:
         part.free_line = to_new.get(row.free_line_id) if row.free_line_id else None
         if part.order_line is None:
             continue
+        carried[row.scheme_id] += part.benefit
         moved.append(part)
         changed.append(row)
     SchemeBenefit.objects.bulk_update(changed, ["benefit", "discount", "free_quantity", "brand_funded"])
     SchemeBenefit.objects.bulk_create(moved)
+    return {sid: carried[sid] / whole[sid] for sid in carried if whole[sid] > 0}
+
+
+_SPLIT = ("benefit", "discount", "free_quantity", "brand_funded")
 
 
 def _split_row(row: SchemeBenefit, basis: OrderLine) -> SchemeBenefit:
@@ -150,7 +159,7 @@ def _split_row(row: SchemeBenefit, basis: OrderLine) -> SchemeBenefit:
                          reason=row.reason, benefit=_share(row.benefit, units, whole), discount=_share(row.discount, units, whole),
                          free_quantity=row.free_quantity * units // whole if whole else 0,
                          brand_funded=_share(row.brand_funded, units, whole))
-    for name in ("benefit", "discount", "free_quantity", "brand_funded"):
+    for name in _SPLIT:
         setattr(row, name, getattr(row, name) - getattr(part, name))
     return part
 

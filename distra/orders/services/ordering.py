@@ -41,6 +41,7 @@ from distra.orders.services.pricing import (
     entries_of,
     line_differences,
     order_snapshot,
+    price_existing,
     priced_lines,
     save_benefits,
 )
@@ -175,14 +176,19 @@ def _build_lines(order: Order, lines: list[LineIn]) -> list[OrderLine]:
 
 
 def price_entries(order: Order, entries: list[Entry], *, on: date | None = None, exclude: Iterable[int] = (),
-                  excluded: list[dict] | None = None) -> list[OrderLine]:
+                  excluded: list[dict] | None = None, pinned: list[OrderLine] | None = None) -> list[OrderLine]:
     """Price ``entries`` for ``order``'s outlet with the live price lists and schemes on ``on``
     (today), leaving out the schemes ``exclude``; sets ``order.pricing`` (and keeps the basket in
-    ``order._priced`` for the benefit rows) and returns the unsaved lines, free lines included."""
+    ``order._priced`` for the benefit rows) and returns the unsaved lines, free lines included.
+    An order already written is priced by ``price_existing`` (it is not its own history; with
+    ``pinned``, its lines keep their price lists and prices)."""
     on = on or timezone.localdate()
-    priced = price_order_lines(outlet=order.outlet, warehouse=order.warehouse if order.warehouse_id else None,
-                               lines=[(e.sku, e.quantity) for e in entries],
-                               on=on, exclude_scheme_ids=exclude)
+    lines = [(e.sku, e.quantity) for e in entries]
+    if order.pk is None:
+        priced = price_order_lines(outlet=order.outlet, warehouse=order.warehouse if order.warehouse_id else None,
+                                   lines=lines, on=on, exclude_scheme_ids=exclude)
+    else:
+        priced = price_existing(order, lines, on=on, exclude_scheme_ids=exclude, pinned=pinned)
     order._priced = priced
     order.pricing = order_snapshot(priced, on, excluded or [], budgeted=_budgeted())
     return priced_lines(order, entries, priced)

@@ -16,14 +16,27 @@ SKU's selling price × units, discounted in full, so net, tax and total are 0.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
 from distra.catalog.models import SKU
+from distra.core.errors import NotFound
 from distra.core.money import round_money
+from distra.orders.choices import OrderStatus
 from distra.orders.models import Order, OrderLine
-from distra.pricing.domain import AppliedScheme, PricedBasket, PricedLine
+from distra.pricing import live
+from distra.pricing.domain import (
+    AppliedScheme,
+    OutletFacts,
+    PricedBasket,
+    PricedLine,
+    PriceListFacts,
+    price_basket,
+)
 
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
@@ -147,4 +160,84 @@ def line_differences(before: Iterable[OrderLine], after: Iterable[OrderLine]) ->
         out.append({"sku": line.sku.code, "quantity": line.quantity, "was_unit_price": str(old.unit_price),
                     "now_unit_price": str(line.unit_price), "was_total": str(old.total), "now_total": str(line.total),
                     "difference": str(line.total - old.total)})
+    return out
+
+
+# Pricing an order that exists again -----------------------------------------------------------------
+
+def price_existing(order: Order, lines: Sequence[tuple[SKU, int]], *, on: date, exclude_scheme_ids: Iterable[int] = (),
+                   pinned: Sequence[OrderLine] | None = None) -> PricedBasket:
+    """Price ``lines`` for an order that is already written (a re-price, an edit, the approval
+    preview, a budget that ran out at allocation) as ``price_order_lines`` would, with two
+    differences. The order and its back-order family are not the outlet's history: they do not
+    count as previous orders (a first-order scheme stays) nor in last quarter's value. With
+    ``pinned`` (the order's current lines), each bought SKU keeps the price list and the prices it
+    was priced at (``pinned_price_lists``); the other SKUs (free goods not bought) are priced by
+    the lists live today that apply on ``on``."""
+    seen = live.outlet_read(order.outlet_id, on, history=True)
+    if seen is None:
+        raise NotFound(f"No outlet with id {order.outlet_id}.")
+    facts = live.live_facts(seen.token)
+    outlet = without_own_history(order, seen.facts, on)
+    budgeted = {s.id for s in facts.index.outlet_schemes(outlet, on) if s.id in facts.budgeted and s.valid_on(on)}
+    skus, left = live.basket_facts({sku.pk for sku, _ in lines} | facts.free_sku_ids, budgeted, outlet.distributor_id)
+    keys = set().union(*(skus[sku.pk].keys for sku, _ in lines))
+    left_out = set(exclude_scheme_ids)
+    schemes = [s for s in facts.index.schemes_for(outlet, on, keys) if s.id not in left_out]
+    price_lists = facts.index.price_lists_for(outlet, on)
+    if pinned is not None:
+        price_lists = pinned_price_lists(pinned, price_lists)
+    return price_basket(outlet=outlet, lines=[(sku.pk, qty) for sku, qty in lines], skus=skus, price_lists=price_lists,
+                        schemes=schemes, on=on, budget_left=left)
+
+
+def order_family(order: Order) -> set[int]:
+    """The ids of ``order``, the order it is a back-order of (up to the first) and all their
+    back-orders: one purchase, split by stock."""
+    ids, up = {order.pk}, order.backorder_of_id
+    while up is not None and up not in ids:
+        ids.add(up)
+        up = Order.objects.filter(pk=up).values_list("backorder_of_id", flat=True).first()
+    frontier = set(ids)
+    while frontier:
+        frontier = set(Order.objects.filter(backorder_of_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+        ids |= frontier
+    return ids
+
+
+def without_own_history(order: Order, outlet: OutletFacts, on: date) -> OutletFacts:
+    """``outlet``'s history (as ``live.outlet_read`` counted it: orders not cancelled or rejected,
+    last quarter's by creation time) less ``order``'s family (``order_family``)."""
+    if order.pk is None:
+        return outlet
+    start, end = live.previous_quarter(on)
+    tz = timezone.get_current_timezone()
+    since = timezone.make_aware(datetime.combine(start, time.min), tz)
+    until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz)
+    own = (Order.objects.filter(pk__in=order_family(order)).exclude(status__in=(OrderStatus.CANCELLED, OrderStatus.REJECTED))
+           .aggregate(n=Count("pk"), value=Sum("total", filter=Q(created_at__gte=since, created_at__lt=until))))
+    return replace(outlet, previous_orders=max(outlet.previous_orders - own["n"], 0),
+                   last_quarter_value=max(outlet.last_quarter_value - (own["value"] or ZERO), ZERO))
+
+
+def pinned_price_lists(lines: Sequence[OrderLine], live_lists: Sequence[PriceListFacts]) -> list[PriceListFacts]:
+    """The price lists to price an order's ``lines`` again at the prices they were priced at:
+    each list a bought line names holds that line's SKU at the line's unit and landing prices
+    (read from the line, so a list paused or edited since still gives the same price); the
+    bought SKUs are taken out of every other list, so a line that had no list keeps the catalog
+    base price; the other SKUs (free goods not bought) keep today's live lists."""
+    named: dict[int, dict[int, tuple[Decimal, Decimal]]] = {}
+    held = set()
+    for line in bought(lines):
+        held.add(line.sku_id)
+        if line.price_list_id:
+            named.setdefault(line.price_list_id, {})[line.sku_id] = (line.unit_price, line.landing_price)
+    by_id = {pl.id: pl for pl in live_lists}
+    missing = sorted(set(named) - set(by_id))
+    live_ids = set(by_id)
+    by_id.update({pl.id: pl for pl in live.load_price_lists(missing)} if missing else {})
+    out = []
+    for pl in by_id.values():
+        items = {sku_id: price for sku_id, price in pl.items.items() if sku_id not in held} if pl.id in live_ids else {}
+        out.append(replace(pl, items={**items, **named.get(pl.id, {})}))
     return out

@@ -157,6 +157,36 @@ def scheme_budgets_keep(*, order_id: int, kept: Mapping[int, Decimal]) -> Decima
     return released
 
 
+def scheme_budgets_pass_on(*, order_id: int, to_order_id: int, shares: Mapping[int, Decimal]) -> Decimal:
+    """Hand to order ``to_order_id`` (a back-order of ``order_id``) its share of what ``order_id``
+    holds of its schemes' budgets: per scheme, ``shares`` is the part (0 to 1) the back-order
+    carries. Each use still held is split: the back-order's part is (amount − released) × share,
+    rounded half-up (to the paisa; to whole units for quantity budgets), taken off the use by a
+    guarded UPDATE and written as a use of the back-order on the same slot (the whole use changes
+    hands when the part is all of it). No slot moves: the budget stays taken, by the order that now
+    carries the benefit, so each order's cancel or return gives back only its own part. The caller
+    holds ``order_id``'s row lock. Returns what was handed on."""
+    now, moved, new = timezone.now(), Decimal(0), []
+    uses = (SchemeBudgetUse.objects.filter(order_id=order_id, released_at__isnull=True).select_related("budget__scheme")
+            .order_by("budget_id", "slot_number", "id"))
+    for use in uses:
+        share = min(max(Decimal(shares.get(use.budget.scheme_id, 0)), Decimal(0)), Decimal(1))
+        unit = Decimal(1) if use.budget.scheme.budget_basis == "quantity" else Decimal("0.01")
+        part = ((use.amount - use.released) * share).quantize(unit, rounding=ROUND_HALF_UP)
+        if part <= 0:
+            continue
+        current = SchemeBudgetUse.objects.filter(pk=use.pk, amount=use.amount, released=use.released, released_at__isnull=True)
+        if part == use.amount:
+            done = current.update(order_id=to_order_id)
+        else:
+            done = current.update(amount=F("amount") - part, **({"released_at": now} if use.amount - part == use.released else {}))
+            if done:
+                new.append(SchemeBudgetUse(budget_id=use.budget_id, slot_number=use.slot_number, order_id=to_order_id, amount=part))
+        moved += part if done else 0
+    SchemeBudgetUse.objects.bulk_create(new)
+    return moved
+
+
 def scheme_benefits_record(*, priced: PricedBasket, order_lines) -> list[SchemeBenefit]:
     """One SchemeBenefit row per scheme applied on each priced line, on the order line of the same
     SKU (``order_lines``: the order's saved lines); free goods point at the order's free line of
