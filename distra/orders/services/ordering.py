@@ -70,8 +70,13 @@ class TransitionNotAllowed(Conflict):
 # Helpers -------------------------------------------------------------------------------------------
 
 def lock_order(order: Order) -> Order:
-    """The order row, locked for this transaction, with its current status."""
-    return Order.objects.select_for_update(of=("self",)).select_related("distributor", "warehouse", "outlet").get(pk=order.pk)
+    """The order row, locked for this transaction, with its current status. ``FOR NO KEY UPDATE``
+    (as PostgreSQL's own UPDATE of a row): it excludes every other service's lock of the order but
+    not the key-share lock of a foreign-key check on it. A back-order's row is written twice when
+    it is cancelled, so at commit PostgreSQL checks its key to the original order; with ``FOR
+    UPDATE`` that check waited for a cancel of the original holding the order while it waited for
+    the back-order's scheme budget slot: a deadlock (test_pricing_concurrency)."""
+    return Order.objects.select_for_update(of=("self",), no_key=True).select_related("distributor", "warehouse", "outlet").get(pk=order.pk)
 
 
 def record(order: Order, *, by, channel: str, kind: str = EventKind.STATUS, from_status: str = "", to_status: str = "",

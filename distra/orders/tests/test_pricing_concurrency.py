@@ -44,3 +44,32 @@ def test_32_parallel_orders_on_the_last_of_a_scheme_budget_never_overspend_it(po
     for order in orders:
         expected = D("74.34") if order.pk in with_scheme else D("82.60")  # 63.00 or 70.00, plus 18 %
         assert order.total == expected
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_racing_cancels_of_a_backorder_and_its_original_give_the_budget_back_exactly_once(postgres, org, stocked):  # noqa: F811
+    # 200 units at 7.00, 10 % off: 140.00 of a 200.00 budget; 150 in stock, so the back-order's
+    # 50 units carry 35.00 and the original 105.00. Four cancels of the back-order and four of the
+    # original at once: one of each goes through, and the budget is whole again, not over.
+    live_price_list(org)
+    scheme = live_scheme(org, "B10", percent=D(10), budget_basis="value", budgets=[{"limit": "200.00"}],
+                         targets={"sku_ids": [org.skus["SKU-1"].pk]})
+    order = services.order_create(by=org.users["dist_one"], outlet=org.outlets["O-DEL1-A"], submit=True,
+                                  lines=[LineIn(sku=org.skus["SKU-1"], quantity=200)])
+    backorder = order.backorders.get()
+    targets = [backorder, order] * 4
+
+    def cancel(i: int) -> None:
+        try:
+            services.order_cancel(by=org.users["dist_one"], order=targets[i], reason=f"race {i}")
+        except services.TransitionNotAllowed:
+            pass
+
+    assert run_threads(len(targets), cancel) == []
+    assert sum(SchemeBudgetSlot.objects.filter(budget__scheme=scheme).values_list("remaining", flat=True)) == D("200.00")
+    uses = SchemeBudgetUse.objects.filter(budget__scheme=scheme)  # one per slot taken from
+    for who, amount in ((order, D("105.00")), (backorder, D("35.00"))):
+        mine = [u for u in uses if u.order_id == who.pk]
+        assert sum(u.amount for u in mine) == sum(u.released for u in mine) == amount
+        assert all(u.released_at for u in mine)
