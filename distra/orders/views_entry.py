@@ -30,7 +30,7 @@ from distra.orders import services
 from distra.orders.choices import EDITABLE_STATUSES, OrderChannel
 from distra.orders.domain import LineAmounts, line_amounts, order_totals
 from distra.orders.forms import LineFormSet, OrderHeaderForm, add_line_errors
-from distra.orders.models import Order
+from distra.orders.models import Order, OrderLine
 from distra.orders.services.allocation import earliest_expiry_for
 from distra.orders.services.ordering import price_entries
 from distra.orders.services.pricing import Entry
@@ -116,24 +116,27 @@ def _entry_lines(formset, skus: dict[int, SKU]) -> list[EntryLine]:
     return lines
 
 
-def _engine_amounts(outlet: Outlet, lines: list[EntryLine]) -> list[dict]:
+def _engine_amounts(outlet: Outlet, lines: list[EntryLine]) -> tuple[list[dict], list[OrderLine]]:
     """Price the entry's lines with the pricing engine as the order will be priced (docs/orders.md,
     "How a line is priced"): each line's amounts and schemes replace the base-price figures; returns
-    the schemes not applied (with what is missing). Lines naming a SKU twice are left as they are
-    (the save will say so)."""
+    the schemes not applied (with what is missing) and the free lines the order would get. Lines
+    naming a SKU twice are left as they are (the save will say so)."""
     skus = [line.sku.pk for line in lines]
     if not lines or len(set(skus)) != len(skus):
-        return []
+        return [], []
     entries = [Entry(line.sku, line.quantity, line.discount_pct) for line in lines]
     try:
         priced = quote_entries(outlet, entries)
     except DomainError:
-        return []
+        return [], []
     for line, order_line in zip(lines, priced["bought"], strict=True):
-        line.amounts = LineAmounts(gross=order_line.gross, discount=order_line.discount, net=order_line.net, tax=order_line.tax,
-                                   total=order_line.total)
+        line.amounts = _amounts_of(order_line)
         line.schemes = order_line.pricing.get("applied", [])
-    return priced["not_applied"]
+    return priced["not_applied"], priced["free"]
+
+
+def _amounts_of(line: OrderLine) -> LineAmounts:
+    return LineAmounts(gross=line.gross, discount=line.discount, net=line.net, tax=line.tax, total=line.total)
 
 
 def quote_entries(outlet: Outlet, entries: list[Entry]) -> dict:
@@ -270,11 +273,11 @@ def _render_entry(request, *, header, formset, skus, outlet, order, status) -> H
     available = available_at(user, warehouse=warehouse, outlet=outlet, sku_ids={s.pk for s in results} | set(skus))
     for line in lines:
         line.available = available.get(line.sku.pk, 0) if line.sku else None
-    not_applied = _engine_amounts(outlet, [line for line in lines if line.amounts is not None and not line.deleted])
-    kept = [line.amounts for line in lines if line.amounts is not None and not line.deleted]
+    not_applied, free = _engine_amounts(outlet, [line for line in lines if line.amounts is not None and not line.deleted])
+    kept = [line.amounts for line in lines if line.amounts is not None and not line.deleted] + [_amounts_of(ln) for ln in free]
     context = {
         "outlet": outlet, "order": order, "header": header, "formset": formset, "lines": lines, "not_applied": not_applied,
-        "totals": order_totals(kept), "warehouse": warehouse, "search": search,
+        "free_lines": free, "totals": order_totals(kept), "warehouse": warehouse, "search": search,
         "results": [sku_item(sku, available) for sku in results], "searched": bool(search),
     }
     return render(request, "orders/order_form.html", context, status=status)
@@ -355,7 +358,8 @@ def order_quote(request: HttpRequest) -> JsonResponse:
     lines = priced["bought"] + priced["free"]
     money = ("gross", "discount", "net", "tax", "total")
     return JsonResponse({
-        "lines": [{"sku": ln.sku_id, "free": ln.free_of_id is not None, "quantity": ln.quantity, "unit_price": str(ln.unit_price),
+        "lines": [{"sku": ln.sku_id, "code": ln.sku.code, "free": ln.free_of_id is not None,
+                   "free_of": (ln.pricing.get("free_of") or {}).get("code", ""), "quantity": ln.quantity, "unit_price": str(ln.unit_price),
                    "scheme_discount": str(ln.scheme_discount), **{k: str(getattr(ln, k)) for k in money},
                    "schemes": [{"code": a["code"], "name": a["name"], "benefit": a["benefit"], "reason": a["reason"], "hint": a["hint"]}
                                for a in ln.pricing.get("applied", [])]} for ln in lines],

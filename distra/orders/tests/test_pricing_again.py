@@ -22,6 +22,7 @@ from distra.orders.tests.test_pricing import (
 from distra.pricing.models import SchemeBenefit, SchemeBudgetUse
 from distra.pricing.services import price_list_transition
 from distra.pricing.tests.conftest import live_price_list, live_scheme
+from distra.web.tests.conftest import _plain_static_storage, client_for  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,25 @@ def test_a_budget_that_runs_out_reprices_at_the_orders_own_price_list(org, stock
     assert "price list PL-ALL" in line.pricing["price_reason"]
     assert [e["code"] for e in waiting.pricing["excluded"]] == ["B10"]
     assert budget_left(scheme) == D("3.00")
+
+
+@pytest.mark.usefixtures("_plain_static_storage")
+def test_the_entry_page_and_its_quote_show_the_free_line(org, stocked, sku2, client_for):  # noqa: F811
+    import json
+
+    from django.urls import reverse
+
+    from distra.orders.tests.test_views_entry import entry_url, form_data, fresh_key, totals
+
+    live_price_list(org)
+    live_scheme(org, "FREE", "free_goods", buy_quantity=24, free_quantity=2, free_sku=sku2, targets={"sku_ids": [org.skus["SKU-1"].pk]})
+    client = client_for(org.users["dist_one"])
+    page = client.post(entry_url(org), form_data(fresh_key(client, org), [(org.skus["SKU-1"], 0, 48, "", False)], action="recalculate"))
+    # 48 × 7.00 = 336.00 (+ 18 % = 396.48); 2 × 2 = 4 units of SKU-2 at 22.00 = 88.00, all of it off.
+    assert totals(page) == {"gross": "424.00", "discount": "88.00", "net": "336.00", "tax": "60.48", "total": "396.48"}
+    assert 'data-free-sku="SKU-2">SKU-2 × 4 · FREE (FREE)</li>' in page.content.decode()
+    body = {"outlet": org.outlets["O-DEL1-A"].pk, "lines": [{"sku": org.skus["SKU-1"].pk, "quantity": 48}]}
+    answer = client.post(reverse("order-quote"), json.dumps(body), content_type="application/json").json()
+    free = [line for line in answer["lines"] if line["free"]]
+    assert [(f["code"], f["quantity"], f["free_of"], f["total"]) for f in free] == [("SKU-2", 4, "FREE", "0.00")]
+    assert answer["totals"] == totals(page)

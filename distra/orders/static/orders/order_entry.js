@@ -137,6 +137,21 @@
     }));
   }
 
+  // The free lines the order would get (SKU × units · FREE (scheme)), as the order page lists them.
+  function showFreeLines(free) {
+    const box = document.getElementById("free-lines");
+    if (!box) {
+      return;
+    }
+    box.replaceChildren(...free.map((l) => {
+      const li = document.createElement("li");
+      li.className = "text-success fw-semibold";
+      li.dataset.freeSku = l.code;
+      li.textContent = `${l.code} × ${l.quantity} · ${box.dataset.freeLabel} (${l.free_of})`;
+      return li;
+    }));
+  }
+
   function priceWithEngine() {
     const lines = keptLines();
     if (!quoteUrl || !lines || !lines.length) {
@@ -163,6 +178,7 @@
       Object.entries(answer.totals).forEach(([key, value]) => {
         form.querySelector(`[data-total="${key}"]`).textContent = value;
       });
+      showFreeLines(answer.lines.filter((l) => l.free));
       const reach = document.getElementById("schemes-within-reach");
       if (reach) {
         reach.replaceChildren(...answer.not_applied.map((n) => {
