@@ -116,7 +116,7 @@ def _entry_lines(formset, skus: dict[int, SKU]) -> list[EntryLine]:
     return lines
 
 
-def _engine_amounts(outlet: Outlet, lines: list[EntryLine]) -> tuple[list[dict], list[OrderLine]]:
+def _engine_amounts(outlet: Outlet, lines: list[EntryLine], order: Order | None = None) -> tuple[list[dict], list[OrderLine]]:
     """Price the entry's lines with the pricing engine as the order will be priced (docs/orders.md,
     "How a line is priced"): each line's amounts and schemes replace the base-price figures; returns
     the schemes not applied (with what is missing) and the free lines the order would get. Lines
@@ -126,7 +126,7 @@ def _engine_amounts(outlet: Outlet, lines: list[EntryLine]) -> tuple[list[dict],
         return [], []
     entries = [Entry(line.sku, line.quantity, line.discount_pct) for line in lines]
     try:
-        priced = quote_entries(outlet, entries)
+        priced = quote_entries(outlet, entries, order)
     except DomainError:
         return [], []
     for line, order_line in zip(lines, priced["bought"], strict=True):
@@ -139,10 +139,13 @@ def _amounts_of(line: OrderLine) -> LineAmounts:
     return LineAmounts(gross=line.gross, discount=line.discount, net=line.net, tax=line.tax, total=line.total)
 
 
-def quote_entries(outlet: Outlet, entries: list[Entry]) -> dict:
+def quote_entries(outlet: Outlet, entries: list[Entry], order: Order | None = None) -> dict:
     """What the order of ``entries`` for ``outlet`` would be priced at now (nothing is written):
-    the bought lines, the free lines and the schemes not applied."""
-    probe = Order(outlet=outlet, distributor_id=outlet.distributor_id)
+    the bought lines, the free lines and the schemes not applied. With ``order`` (its lines being
+    edited), as saving them will price them: that order is not its own history."""
+    from copy import copy
+
+    probe = copy(order) if order is not None else Order(outlet=outlet, distributor_id=outlet.distributor_id)
     lines = price_entries(probe, entries)
     return {"bought": [ln for ln in lines if ln.free_of_id is None], "free": [ln for ln in lines if ln.free_of_id is not None],
             "not_applied": probe.pricing.get("not_applied", [])}
@@ -273,7 +276,7 @@ def _render_entry(request, *, header, formset, skus, outlet, order, status) -> H
     available = available_at(user, warehouse=warehouse, outlet=outlet, sku_ids={s.pk for s in results} | set(skus))
     for line in lines:
         line.available = available.get(line.sku.pk, 0) if line.sku else None
-    not_applied, free = _engine_amounts(outlet, [line for line in lines if line.amounts is not None and not line.deleted])
+    not_applied, free = _engine_amounts(outlet, [line for line in lines if line.amounts is not None and not line.deleted], order)
     kept = [line.amounts for line in lines if line.amounts is not None and not line.deleted] + [_amounts_of(ln) for ln in free]
     context = {
         "outlet": outlet, "order": order, "header": header, "formset": formset, "lines": lines, "not_applied": not_applied,
@@ -334,8 +337,8 @@ def order_skus(request: HttpRequest) -> JsonResponse:
 
 
 def order_quote(request: HttpRequest) -> JsonResponse:
-    """POST /orders/quote.json: the entry's lines (``{"outlet", "lines": [{"sku", "quantity",
-    "discount_pct"}]}``) priced by the pricing engine for the outlet, as the order would be priced
+    """POST /orders/quote.json: the entry's lines (``{"outlet", "order" (when its lines are edited),
+    "lines": [{"sku", "quantity", "discount_pct"}]}``) priced by the pricing engine for the outlet, as the order would be priced
     now: each line's amounts and schemes, the free lines, the totals and the schemes not applied.
     The entry page's running totals (order_entry.js). Writes nothing."""
     import json
@@ -347,6 +350,7 @@ def order_quote(request: HttpRequest) -> JsonResponse:
     try:
         body = json.loads(request.body or b"{}")
         outlet = get_in_scope(partners.outlet_list(user=user), int(body.get("outlet") or 0))
+        order = get_in_scope(Order.objects.for_user(user).filter(outlet=outlet), int(body["order"])) if body.get("order") else None
         wanted = [(int(x["sku"]), int(x["quantity"]), Decimal(str(x.get("discount_pct") or 0))) for x in body.get("lines", [])[:200]]
     except (ValueError, TypeError, KeyError, ArithmeticError):
         return JsonResponse({"code": "invalid", "message": _("The lines could not be read.")}, status=422)
@@ -354,7 +358,7 @@ def order_quote(request: HttpRequest) -> JsonResponse:
     entries = [Entry(skus[sku_id], qty, pct) for sku_id, qty, pct in wanted if sku_id in skus and qty > 0 and 0 <= pct <= 100]
     if not entries or len({e.sku.pk for e in entries}) != len(entries):
         return JsonResponse({"code": "invalid", "message": _("Each SKU once, with a quantity.")}, status=422)
-    priced = quote_entries(outlet, entries)
+    priced = quote_entries(outlet, entries, order)
     lines = priced["bought"] + priced["free"]
     money = ("gross", "discount", "net", "tax", "total")
     return JsonResponse({

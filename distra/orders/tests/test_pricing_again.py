@@ -167,3 +167,23 @@ def test_the_entry_page_and_its_quote_show_the_free_line(org, stocked, sku2, cli
     free = [line for line in answer["lines"] if line["free"]]
     assert [(f["code"], f["quantity"], f["free_of"], f["total"]) for f in free] == [("SKU-2", 4, "FREE", "0.00")]
     assert answer["totals"] == totals(page)
+
+
+@pytest.mark.usefixtures("_plain_static_storage")
+def test_the_entry_quote_for_an_order_being_edited_keeps_its_first_order_scheme(org, stocked, client_for):  # noqa: F811
+    import json
+
+    from django.urls import reverse
+
+    live_price_list(org)
+    first_order_scheme(org)
+    order = order_of(org, 10, submit=False)
+    client = client_for(org.users["dist_one"])
+    body = {"outlet": org.outlets["O-DEL1-A"].pk, "lines": [{"sku": org.skus["SKU-1"].pk, "quantity": 10}]}
+    quote = client.post(reverse("order-quote"), json.dumps({**body, "order": order.pk}), content_type="application/json").json()
+    assert quote["totals"]["total"] == "78.47"  # as saving the lines will price them: still its first order
+    other = client.post(reverse("order-quote"), json.dumps(body), content_type="application/json").json()
+    assert other["totals"]["total"] == "82.60"  # a new order of this outlet: not its first any more
+    hidden = client_for(org.users["dist_four"]).post(reverse("order-quote"), json.dumps({**body, "order": order.pk}),
+                                                     content_type="application/json")
+    assert hidden.status_code == 404

@@ -161,7 +161,7 @@
     fetch(quoteUrl, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf ? csrf.value : "" },
-      body: JSON.stringify({ outlet: form.dataset.outlet, lines }),
+      body: JSON.stringify({ outlet: form.dataset.outlet, order: form.dataset.order || null, lines }),
     }).then((response) => (response.ok ? response.json() : null)).then((answer) => {
       if (!answer || round !== pricingRound) {
         return;
