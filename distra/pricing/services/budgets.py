@@ -5,9 +5,9 @@ A budget's remaining amount is split over slot rows (``SchemeBudgetSlot``). An o
 slot that holds enough and that no other transaction holds (``SELECT … FOR UPDATE SKIP LOCKED``,
 from a random slot on), and takes what it needs with a guarded ``UPDATE … SET remaining =
 remaining - x WHERE remaining >= x``: concurrent orders take from different rows and none waits on
-one hot row. When no free slot holds enough, it locks all the budget's slots in slot order
-(waiting for the others) and takes across them; when even their sum is short, the budget is
-exhausted. Only that fallback waits, always in slot order and budgets in id order, so two orders
+one hot row. When no free slot holds enough, it rolls back what it took (a savepoint) and, again,
+locks all that budget's slots in slot order (waiting for the others) and takes across them; when
+even their sum is short, the budget is exhausted. Only that fallback waits, always in slot order and budgets in id order, so two orders
 never wait on each other in a cycle. (SQLite has one writer at a time: no locks to skip.)
 """
 
@@ -54,18 +54,21 @@ class _Budget(NamedTuple):
     slots: int
 
 
-def _take(budget: _Budget, amount: Decimal, order_id: int, uses: list) -> bool:
+def _take(budget: _Budget, amount: Decimal, order_id: int, uses: list, *, free: bool = True) -> bool | None:
     """Take ``amount`` from ``budget`` for the order (the uses to write are added to ``uses``);
-    False (nothing taken) when it is short. Only when no free slot holds enough does it lock all
-    the budget's slots, in slot order, and take across them."""
+    False (nothing taken) when it is short. With ``free``, only from one free slot holding enough:
+    None when there is none (the caller rolls back its savepoint and calls again with ``free``
+    False). Without: lock all the budget's slots, in slot order, and take across them."""
     from django.db import connection
 
     from distra.core.sql import execute
 
-    start = random.randrange(budget.slots)  # noqa: S311  (spreading load, not a secret)
-    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    taken = execute(_TAKE_FREE.format(lock=lock), [amount, budget.id, amount, start, amount])
-    if taken:
+    if free:
+        start = random.randrange(budget.slots)  # noqa: S311  (spreading load, not a secret)
+        lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+        taken = execute(_TAKE_FREE.format(lock=lock), [amount, budget.id, amount, start, amount])
+        if not taken:
+            return None
         uses.append(SchemeBudgetUse(budget_id=budget.id, slot_number=taken[0][0], order_id=order_id, amount=amount))
         return True
     held = list(SchemeBudgetSlot.objects.select_for_update().filter(budget_id=budget.id).order_by("number"))
@@ -100,7 +103,14 @@ def scheme_budgets_consume(*, priced, order_id: int) -> None:
     order ``order_id``. Call inside the order's transaction, when it is allocated. All or
     nothing: raises SchemeBudgetExhausted naming the short schemes and takes nothing (a
     savepoint). Statements: one to find the budgets, one per budget to take from a free slot
-    (``UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED)``), one to write the uses."""
+    (``UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED)``), one to write the uses.
+
+    When a budget has no free slot with enough, the savepoint is rolled back and the budgets are
+    taken again, that one with all its slots locked in order: the free path's ``FOR UPDATE`` may
+    keep the lock of a slot it re-checked and did not take from (PostgreSQL keeps a row lock whose
+    row then fails the WHERE), and holding it while waiting in slot order for the others
+    deadlocked the 32-order race in 1 of 2 runs (the likely path; the log showed the cycle among
+    fallbacks). Rolling back the savepoint drops any such lock."""
     from distra.core.sql import insert
 
     wanted = {sid: used for sid, used in priced.usage.items() if used > 0}
@@ -109,15 +119,24 @@ def scheme_budgets_consume(*, priced, order_id: int) -> None:
     budgets = _budgets_of(list(wanted), priced.distributor_id)
     if not budgets:
         return
-    short, uses = [], []
-    with transaction.atomic():
-        for budget in budgets:
-            if budget.slots and not _take(budget, wanted[budget.scheme_id], order_id, uses):
-                short.append(budget.scheme_id)
-        if short:
-            transaction.set_rollback(True)
-        else:
-            insert(uses)
+    locked: set[int] = set()  # budgets to take with all their slots locked
+    while True:
+        short, uses, again = [], [], False
+        with transaction.atomic():
+            for budget in budgets:
+                took = _take(budget, wanted[budget.scheme_id], order_id, uses, free=budget.id not in locked) if budget.slots else True
+                if took is None:
+                    locked.add(budget.id)
+                    again = True
+                    break
+                if not took:
+                    short.append(budget.scheme_id)
+            if again or short:
+                transaction.set_rollback(True)
+            else:
+                insert(uses)
+        if not again:
+            break
     if short:
         raise SchemeBudgetExhausted(sorted(set(short)))
 
