@@ -135,7 +135,9 @@ def _document_totals(totals: Amounts) -> dict:
 # Invoices ------------------------------------------------------------------------------------------
 
 def _locked_order(by, order: Order) -> Order:
-    locked = (Order.objects.for_user(by).select_for_update(of=("self",))
+    # FOR NO KEY UPDATE, as the order services lock it: order services still wait for each other,
+    # but a row that only references the order (a back-order, an invoice) does not wait on it.
+    locked = (Order.objects.for_user(by).select_for_update(of=("self",), no_key=True)
               .select_related("distributor", "outlet", "warehouse").filter(pk=order.pk).first())
     if locked is None:
         raise NotFound(f"No order with id {order.pk}.")
