@@ -10,7 +10,7 @@ from distra.web.tests.helpers import row_codes
 
 pytestmark = pytest.mark.django_db
 
-NAV_LINK = re.compile(r'<a class="nav-link[^"]*"\s+(?:aria-current="page"\s+)?href="([^"]+)"')
+NAV_LINK = re.compile(r'<a class="(?:nav-link|dropdown-item)[^"]*"\s+(?:aria-current="page"\s+)?href="([^"]+)"')
 
 
 def nav_links(response) -> set[str]:
@@ -72,7 +72,12 @@ def test_import_export_link_follows_the_export_permission(org, client_for, setti
 
 def test_navigation_marks_the_current_section(org, client_for):
     html = client_for(org.users["admin"]).get(reverse("outlet-detail", args=[org.outlets["O-DEL1-A"].pk])).content.decode()
-    assert 'class="nav-link active" aria-current="page" href="/outlets"' in html
+    assert 'class="dropdown-item active" aria-current="page" href="/outlets"' in html
+    assert html.split("</nav>")[0].count('aria-current="page"') == 1
+    group = re.search(r'data-testid="nav-group-partners">\s*<button type="button" class="([^"]+)" aria-current="true"', html)
+    assert group is not None
+    assert group.group(1) == "nav-link dropdown-toggle active"
+    assert html.count('aria-current="true"') == 1
 
 
 def test_outlet_detail_shows_the_outlet_and_an_edit_link_for_editors(org, client_for):
