@@ -92,8 +92,10 @@ def test_field_rep_on_a_phone(browser_page, site, transactional_db):
     assert not nav_link.is_visible()
     page.click("button.navbar-toggler")
     page.locator("#main-nav.show:not(.collapsing)").wait_for()
+    page.locator("#main-nav").get_by_role("button", name="Partners").click()
+    nav_link.wait_for()
     assert nav_link.is_visible()
-    assert page.locator("#main-nav").get_by_role("link", name="Warehouses").count() == 0  # not the rep's
+    assert page.locator('#main-nav a[href="/warehouses"]').count() == 0  # not the rep's
 
     # The list fits the screen: secondary columns hide, nothing scrolls sideways.
     assert shown_codes(page) == VISIBLE_OUTLETS["rep_del1"]
@@ -128,6 +130,7 @@ def test_distributor_user_switches_to_hindi(browser_page, site, transactional_db
     page.click("#language-form button[type=submit]")
     page.get_by_text("आपकी भाषा सहेज ली गई है।").wait_for()
     assert page.locator("html").get_attribute("lang") == "hi"
+    page.locator("#main-nav").get_by_role("button", name="साझेदार").click()
     page.locator("#main-nav").get_by_role("link", name="आउटलेट").click()
     page.get_by_role("heading", name="आउटलेट").wait_for()
     assert shown_codes(page) == VISIBLE_OUTLETS["dist_one"]
