@@ -20,6 +20,15 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "NOTICE: /usr/bin/chromium is missing; browser tests will be skipped"
 fi
 
+# The navigation test measures the Hindi pages' width in Chromium: that needs a Devanagari font
+# (without one each letter is drawn as a box, and that check is skipped).
+if ! fc-list :lang=hi 2>/dev/null | grep -q .; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing a Devanagari font (fonts-lohit-deva) for the Hindi browser tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-lohit-deva) >/dev/null 2>&1 || true
+  fi
+fi
+
 status=0
 echo "== lint (ruff)"
 .venv/bin/ruff check distra bench tests conftest.py || status=1
