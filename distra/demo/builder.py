@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from distra.accounts.models import User
 from distra.catalog.models import SKU, Brand, Category
+from distra.demo.free_stock import FreeStock
 from distra.demo.history_plan import HistoryPlan, plan_history
 from distra.demo.history_writer import write_history
 from distra.demo.live_orders import build_live_orders
@@ -124,8 +125,15 @@ def _write_transactions(result: DemoResult, today: date, progress) -> None:
     history = plan_history(plan, today=today, tz=timezone.get_current_timezone(), depots=depots, progress=progress)
     result.history = history
     ongoing = next(((s.warehouse_code, s.sku_code) for s in history.stockouts if s.end >= history.end), None)
-    result.written = write_history(history, progress=progress)
-    result.written["priced"] = price_history(today=today)  # history orders priced with the demo's price lists and schemes
+    priced = {}
+
+    def price_before_stock(moves, batches):  # history orders priced with the demo's price lists and schemes
+        counts, free_moves, free_held = price_history(today=today, stock=FreeStock(moves, {pk: b.expires_on for pk, b in batches.items()}))
+        priced.update(counts)
+        return free_moves, free_held
+
+    result.written = write_history(history, progress=progress, before_stock=price_before_stock)
+    result.written["priced"] = priced
     result.live_orders = build_live_orders(seed=plan.seed, stockout=ongoing)
     result.alerts = stock_alerts_check_all(today=today)
     differences = stock_verify()

@@ -64,8 +64,14 @@ class _Ids:
         self.batch: dict[tuple[str, str], int] = {}
 
 
-def write_history(history: HistoryPlan, *, progress=None) -> dict[str, int]:
-    """Write ``history``; returns the counts written. Runs inside the caller's transaction."""
+def write_history(history: HistoryPlan, *, progress=None, before_stock=None) -> dict[str, int]:
+    """Write ``history``; returns the counts written. Runs inside the caller's transaction.
+
+    ``before_stock(moves, batches)``, when given, runs once the orders are written and before the
+    stock is posted, with every planned move (receipts, adjustments, sale issues) and the batches
+    (id → BatchSpec); it may grow a receipt in place (whole cases) and returns further sale issues and the (line id, reservation) their
+    allocations hold (the free lines of the priced history, distra.demo.order_pricing), posted
+    with the rest so the ledger's running balances are checked as one."""
     ids = _Ids()
     first_batch = _next_id(Batch)
     insert_rows(Batch, ("id", "sku_id", "batch_number", "manufactured_on", "expires_on", "created_at", "updated_at"), (
@@ -75,16 +81,21 @@ def write_history(history: HistoryPlan, *, progress=None) -> dict[str, int]:
     ids.batch = {(b.sku_code, b.number): first_batch + i for i, b in enumerate(history.batches)}
     first_order, first_line = _next_id(Order), _next_id(OrderLine)
     lines, sales, held = _write_orders(history.orders, ids, first_order, first_line, progress)
-    reservation_ids = history_reservations_post(reservations=[reservation for _line_id, reservation in held])
-    insert_rows(OrderAllocation, ALLOCATION_FIELDS, (
-        (line_id, r.batch_id, r.quantity, reservation_id, r.quantity, r.opened_at, r.closed_at)
-        for (line_id, r), reservation_id in zip(held, reservation_ids, strict=True)
-    ))
+    reset_sequences(Order, OrderLine)  # before_stock may add lines
     moves = [
         HistoricMove(ids.warehouse[m.warehouse_code], ids.sku[m.sku_code][0], ids.batch[(m.sku_code, m.batch_number)], m.quantity,
                      m.kind, m.at, m.key, source_type="demo", reason=m.reason)
         for m in history.moves
     ] + sales
+    if before_stock is not None:
+        more_moves, more_held = before_stock(moves, {ids.batch[(b.sku_code, b.number)]: b for b in history.batches})
+        moves += more_moves
+        held += more_held
+    reservation_ids = history_reservations_post(reservations=[reservation for _line_id, reservation in held])
+    insert_rows(OrderAllocation, ALLOCATION_FIELDS, (
+        (line_id, r.batch_id, r.quantity, reservation_id, r.quantity, r.opened_at, r.closed_at)
+        for (line_id, r), reservation_id in zip(held, reservation_ids, strict=True)
+    ))
     posted = history_post(moves=moves, progress=progress)
     reset_sequences(Batch, Order, OrderLine)
     return {"batches": len(history.batches), "orders": len(history.orders), "order_lines": lines, "order_allocations": len(held),

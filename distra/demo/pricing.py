@@ -1,7 +1,7 @@
 """The demo's price lists and schemes, written through the pricing services (as the brand's
 administrator would enter them): a brand-wide list, a modern-trade list, one distributor's
-list and a price rise scheduled for next month; and a dozen schemes of every kind, live from the
-start of the history, some with budgets (overall and per distributor), one co-funded, one
+list and a price rise scheduled for next month; and a dozen live schemes of every kind and target,
+live from the start of the history, some with budgets (overall and per distributor), one co-funded, one
 exclusive, one paused and one still a draft."""
 
 from __future__ import annotations
@@ -86,6 +86,8 @@ def _schemes(by, rng: random.Random, skus: list[SKU], distributors: list[Distrib
                                                                    "targets": {"geography_ids": [r.pk for r in regions[:1]], "sku_ids": [sku_c.pk]}}),
         ("SCH-COFUND", "Co-funded MT offer", "percent_off", {"percent": Decimal(4), "funding_share_pct": Decimal(60),
                                                              "targets": {"channels": ["modern_trade"]}}),
+        ("SCH-UNIT", "1.50 off per unit, one distributor", "amount_off", {"amount": Decimal("1.50"), "per": "unit", "targets": {
+            "brand_ids": [b.pk for b in brands[-1:]], "distributor_ids": [one.pk] if one else []}}),
         ("SCH-PHARMA", "Pharmacy launch (paused)", "percent_off", {"percent": Decimal(7), "targets": {"channels": ["pharmacy"]}}),
         ("SCH-NEXT", "Next season (draft)", "amount_off", {"amount": Decimal(2), "targets": {"category_ids": [c.pk for c in parents[-1:]]}}),
     ]

@@ -200,3 +200,37 @@ def test_history_and_live_orders_are_priced_with_the_demos_schemes(demo):
     assert SchemeBudgetUse.objects.exists()
     assert all(r >= 0 for r in SchemeBudgetSlot.objects.values_list("remaining", flat=True))
     assert OrderLine.objects.filter(order__backorder_of__isnull=True, order__status="allocated").exclude(pricing={}).exists()
+
+
+def test_history_orders_carry_free_lines_with_their_stock_and_benefits(demo):
+    from distra.pricing.models import SchemeBenefit
+
+    assert demo.written["priced"]["free_lines"] > 0
+    free = OrderLine.objects.filter(order__in=_history(), free_of__isnull=False).select_related("order", "free_of")
+    assert {line.free_of.kind for line in free} == {"free_goods"}
+    for line in free:
+        assert (line.net, line.tax, line.total) == (0, 0, 0)
+        assert line.gross == line.discount > 0
+        assert line.pricing["free_of"]["code"] == line.free_of.code
+        assert line.delivered == line.allocated
+        assert line.allocated + line.cancelled == line.quantity
+        issued = StockMove.objects.filter(kind="sale_issue", source_type="order", source_id=str(line.order_id),
+                                          source_line=line.line_no).aggregate(s=Sum("quantity"))["s"] or 0
+        assert -issued == line.delivered
+        assert (OrderAllocation.objects.filter(line=line).aggregate(s=Sum("quantity"))["s"] or 0) == line.delivered
+        benefits = SchemeBenefit.objects.filter(free_line=line)
+        assert sum(b.free_quantity for b in benefits) == line.quantity
+        assert line.order.total == sum(ln.total for ln in line.order.lines.all())
+    assert free.filter(delivered__gt=0).exists()
+    assert not stock_verify()
+
+
+def test_each_outlets_first_history_order_gets_the_first_order_scheme(demo):
+    from distra.pricing.models import SchemeBenefit
+
+    welcomed = set(SchemeBenefit.objects.filter(scheme__kind="first_order").values_list("order_id", flat=True))
+    assert welcomed
+    for outlet_id in Outlet.objects.filter(orders__in=_history()).values_list("pk", flat=True).distinct()[:40]:
+        first = _history().filter(outlet_id=outlet_id).order_by("created_at", "pk").first()
+        assert first.pk in welcomed, outlet_id
+        assert not welcomed.intersection(_history().filter(outlet_id=outlet_id).exclude(pk=first.pk).values_list("pk", flat=True))
