@@ -32,7 +32,7 @@ from distra.demo.history_writer import write_history
 from distra.demo.live_orders import build_live_orders
 from distra.demo.order_pricing import price_history
 from distra.demo.plan import DemoPlan, plan_demo
-from distra.demo.pricing import build_pricing
+from distra.demo.pricing import build_pricing, fit_combo_to_history
 from distra.geography.models import GeoNode
 from distra.inventory.selectors import stock_verify
 from distra.inventory.services_alerts import stock_alerts_check_all
@@ -128,6 +128,7 @@ def _write_transactions(result: DemoResult, today: date, progress) -> None:
     priced = {}
 
     def price_before_stock(moves, batches):  # history orders priced with the demo's price lists and schemes
+        fit_combo_to_history(history, today=today)
         counts, free_moves, free_held = price_history(today=today, stock=FreeStock(moves, {pk: b.expires_on for pk, b in batches.items()}))
         priced.update(counts)
         return free_moves, free_held

@@ -100,3 +100,36 @@ def _schemes(by, rng: random.Random, skus: list[SKU], distributors: list[Distrib
             services.scheme_transition(by=by, scheme=scheme, to="paused", note="waiting for the pharmacy listing")
         made.append(scheme)
     return made
+
+
+def fit_combo_to_history(history, *, today: date, days: int = 92) -> None:
+    """Point the demo's combo scheme (SCH-COMBO) at the two SKUs the history's outlets buy together
+    most often in the priced months, each at its lower-quartile line quantity, so that history and live
+    orders meet it as often as a real bundle is met (the SKUs picked when the schemes were written
+    know nothing of what the outlets buy). A setup step of the demo: it edits the live scheme's
+    items in place and gives the pricing data a new token."""
+    from collections import Counter
+
+    from distra.pricing.models import Scheme
+    from distra.pricing.services.common import bump_version
+
+    since = today - timedelta(days=days)
+    pairs: Counter = Counter()
+    quantities: dict[str, list[int]] = {}
+    for order in history.orders:
+        if order.placed_at.date() < since:
+            continue
+        codes = sorted({line.sku_code for line in order.lines})
+        for i, first in enumerate(codes):
+            for second in codes[i + 1:]:
+                pairs[(first, second)] += 1
+        for line in order.lines:
+            quantities.setdefault(line.sku_code, []).append(line.quantity)
+    if not pairs:
+        return
+    (first, second), _count = min(pairs.items(), key=lambda item: (-item[1], item[0]))
+    ids = dict(SKU.objects.filter(code__in=[first, second]).values_list("code", "pk"))
+    quartile = {code: sorted(quantities[code])[len(quantities[code]) // 4] for code in (first, second)}
+    items = [{"sku_id": ids[code], "quantity": quartile[code]} for code in (first, second)]
+    if Scheme.objects.filter(code="SCH-COMBO").update(combo_items=items):
+        bump_version()
