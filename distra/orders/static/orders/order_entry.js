@@ -122,8 +122,11 @@
     return lines;
   }
 
+  // Every change starts a new round: an answer still on its way for the lines as they were is
+  // dropped when it lands (it would put back totals of lines since changed).
   function schedulePricing() {
     clearTimeout(pricingTimer);
+    pricingRound += 1;
     form.dataset.priced = "false";
     pricingTimer = setTimeout(priceWithEngine, 300);
   }
@@ -157,7 +160,7 @@
     if (!quoteUrl || !lines || !lines.length) {
       return;
     }
-    const round = ++pricingRound;
+    const round = pricingRound;
     fetch(quoteUrl, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf ? csrf.value : "" },
