@@ -24,10 +24,10 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from distra.catalog.models import SKU
-from distra.core.errors import NotFound
 from distra.core.money import round_money
 from distra.orders.choices import OrderStatus
 from distra.orders.models import Order, OrderLine
+from distra.partners.models import Outlet
 from distra.pricing import live
 from distra.pricing.domain import (
     AppliedScheme,
@@ -35,8 +35,8 @@ from distra.pricing.domain import (
     PricedBasket,
     PricedLine,
     PriceListFacts,
-    price_basket,
 )
+from distra.pricing.services.quoting import price_order_lines
 
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
@@ -174,21 +174,9 @@ def price_existing(order: Order, lines: Sequence[tuple[SKU, int]], *, on: date, 
     ``pinned`` (the order's current lines), each bought SKU keeps the price list and the prices it
     was priced at (``pinned_price_lists``); the other SKUs (free goods not bought) are priced by
     the lists live today that apply on ``on``."""
-    seen = live.outlet_read(order.outlet_id, on, history=True)
-    if seen is None:
-        raise NotFound(f"No outlet with id {order.outlet_id}.")
-    facts = live.live_facts(seen.token)
-    outlet = without_own_history(order, seen.facts, on)
-    budgeted = {s.id for s in facts.index.outlet_schemes(outlet, on) if s.id in facts.budgeted and s.valid_on(on)}
-    skus, left = live.basket_facts({sku.pk for sku, _ in lines} | facts.free_sku_ids, budgeted, outlet.distributor_id)
-    keys = set().union(*(skus[sku.pk].keys for sku, _ in lines))
-    left_out = set(exclude_scheme_ids)
-    schemes = [s for s in facts.index.schemes_for(outlet, on, keys) if s.id not in left_out]
-    price_lists = facts.index.price_lists_for(outlet, on)
-    if pinned is not None:
-        price_lists = pinned_price_lists(pinned, price_lists)
-    return price_basket(outlet=outlet, lines=[(sku.pk, qty) for sku, qty in lines], skus=skus, price_lists=price_lists,
-                        schemes=schemes, on=on, budget_left=left)
+    pin = (lambda lists: pinned_price_lists(pinned, lists)) if pinned is not None else None
+    return price_order_lines(outlet=Outlet(pk=order.outlet_id), lines=lines, on=on, exclude_scheme_ids=exclude_scheme_ids,
+                             adjust_outlet=lambda facts: without_own_history(order, facts, on), adjust_price_lists=pin)
 
 
 def order_family(order: Order) -> set[int]:

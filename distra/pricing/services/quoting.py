@@ -4,7 +4,7 @@ draft price list or scheme."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -27,7 +27,9 @@ VIEW = "pricing.view_scheme"
 
 
 def price_order_lines(*, outlet: Outlet, warehouse=None, lines: Sequence[tuple[SKU, int]], on: date | None = None,
-                      exclude_scheme_ids: Iterable[int] = (), extra_schemes: Sequence = (), extra_price_lists: Sequence = ()) -> PricedBasket:
+                      exclude_scheme_ids: Iterable[int] = (), extra_schemes: Sequence = (), extra_price_lists: Sequence = (),
+                      adjust_outlet: Callable[[OutletFacts], OutletFacts] | None = None,
+                      adjust_price_lists: Callable[[list], list] | None = None) -> PricedBasket:
     """Price ``lines`` ((SKU, quantity in base units), one per SKU, already checked by the caller)
     for ``outlet`` on ``on`` (today by default) with the live price lists and schemes. Reads: the
     outlet with the cache token (and its order history when a live scheme needs it), then the
@@ -36,14 +38,17 @@ def price_order_lines(*, outlet: Outlet, warehouse=None, lines: Sequence[tuple[S
     ``warehouse`` does not change prices today;
     it is accepted so that the order flow need not change when it does. ``exclude_scheme_ids``:
     schemes left out (a budget ran out, see SchemeBudgetExhausted); ``extra_*``: drafts to
-    preview as if they were live."""
+    preview as if they were live. ``adjust_outlet`` changes the outlet's history as read (when it
+    was read: a live scheme needs it) before the basket's budgets are read; ``adjust_price_lists``
+    the price lists that apply (an order priced again: ``orders.services.pricing.price_existing``)."""
     on = on or timezone.localdate()
     seen, facts = _read_outlet(outlet.pk, on, extra_schemes)
     if seen is None:
         raise NotFound(f"No outlet with id {outlet.pk}.")
-    skus, left = _read_basket(facts, seen.facts, on, {sku.pk for sku, _ in lines}, extra_schemes)
-    return _price(facts, seen.facts, skus, left, [(sku.pk, qty) for sku, qty in lines], on, exclude_scheme_ids=exclude_scheme_ids,
-                  extra_schemes=extra_schemes, extra_price_lists=extra_price_lists)
+    own = adjust_outlet(seen.facts) if adjust_outlet is not None and seen.history else seen.facts
+    skus, left = _read_basket(facts, own, on, {sku.pk for sku, _ in lines}, extra_schemes)
+    return _price(facts, own, skus, left, [(sku.pk, qty) for sku, qty in lines], on, exclude_scheme_ids=exclude_scheme_ids,
+                  extra_schemes=extra_schemes, extra_price_lists=extra_price_lists, adjust_price_lists=adjust_price_lists)
 
 
 def _needs_history(facts: live.LiveFacts | None, extra_schemes: Sequence) -> bool:
@@ -74,7 +79,8 @@ def _read_basket(facts: live.LiveFacts, outlet: OutletFacts, on: date, sku_ids: 
 
 
 def _price(facts: live.LiveFacts, outlet: OutletFacts, skus: dict[int, SkuFacts], left: dict[int, Decimal], lines: list[tuple[int, int]],
-           on: date, *, exclude_scheme_ids: Iterable[int], extra_schemes: Sequence, extra_price_lists: Sequence) -> PricedBasket:
+           on: date, *, exclude_scheme_ids: Iterable[int], extra_schemes: Sequence, extra_price_lists: Sequence,
+           adjust_price_lists: Callable[[list], list] | None = None) -> PricedBasket:
     """The engine on the schemes and price lists that can apply (``LiveIndex``: the same result as
     on all of them), with the budgets ``left``."""
     keys = set().union(*(skus[sku_id].keys for sku_id, _ in lines))
@@ -82,6 +88,8 @@ def _price(facts: live.LiveFacts, outlet: OutletFacts, skus: dict[int, SkuFacts]
     schemes = [s for s in facts.index.schemes_for(outlet, on, keys) if s.id not in left_out] + list(extra_schemes)
     extra_lists = {pl.id for pl in extra_price_lists}
     price_lists = [pl for pl in facts.index.price_lists_for(outlet, on) if pl.id not in extra_lists] + list(extra_price_lists)
+    if adjust_price_lists is not None:
+        price_lists = adjust_price_lists(price_lists)
     return price_basket(outlet=outlet, lines=lines, skus=skus, price_lists=price_lists, schemes=schemes, on=on, budget_left=left)
 
 
