@@ -12,6 +12,7 @@ models with no ``post_save`` receivers (simple-history models are not among its 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from functools import lru_cache
@@ -26,8 +27,9 @@ def execute(sql: str, params: Sequence = (), *, using: str = "default", fetch: b
     """Run one statement of a hot path and return its rows (``fetch``), else how many rows it
     changed.
 
-    On PostgreSQL the statement goes through a server-side binding cursor and is prepared (parsed
-    and planned once per connection, then only bound and run), where Django's cursors send every
+    On PostgreSQL the statement goes through a server-side binding cursor (psycopg's RawCursor,
+    its ``%s`` numbered once: ``_numbered``) and is prepared (parsed and planned once per
+    connection, then only bound and run), where Django's cursors send every
     statement as text with its values spliced in, to be parsed and planned anew. Errors are
     Django's (``wrap_database_errors``: a deadlock is an OperationalError that
     ``retry_on_conflict`` knows), and the statement is logged where Django logs queries
@@ -43,12 +45,36 @@ def execute(sql: str, params: Sequence = (), *, using: str = "default", fetch: b
 
     connection.ensure_connection()
     started = time.monotonic()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
+    with connection.wrap_database_errors, psycopg.RawCursor(connection.connection) as cursor:
+        cursor.execute(_numbered(sql), params, prepare=True)
         result = cursor.fetchall() if fetch else cursor.rowcount
     if connection.queries_logged:
         connection.queries_log.append({"sql": f"{sql} -- {list(params)!r}", "time": f"{time.monotonic() - started:.3f}"})
     return result
+
+
+_PLACEHOLDER = re.compile(r"%%|%s|%")
+
+
+@lru_cache(maxsize=1024)
+def _numbered(sql: str) -> str:
+    """``sql`` with PostgreSQL's own placeholders ($1, $2…) for its ``%s`` (``%%`` is a percent
+    sign), for psycopg's RawCursor: psycopg then sends the statement as it is. With ``%s``
+    placeholders it splits the statement with a regular expression on every call above 50
+    parameters (it caches the split only for shorter statements), and a 5-line order's lines or
+    scheme benefits have over 100: that splitting was about a fifth of an order's Python time."""
+    count = 0
+
+    def number(match: re.Match) -> str:
+        nonlocal count
+        if match.group() == "%%":
+            return "%"
+        if match.group() == "%":
+            raise ValueError(f"Only %s placeholders and %% are allowed in a hot-path statement: {sql[:200]!r}")
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(number, sql)
 
 
 @lru_cache(maxsize=256)
