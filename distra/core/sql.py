@@ -153,16 +153,55 @@ def insert(objs: Sequence[Model], *, skip_conflicts: bool = False) -> bool:
     return True
 
 
+@lru_cache(maxsize=256)
+def _update_statement(table: str, columns: tuple[str, ...], pk_column: str) -> str:
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+    return f"UPDATE {quote(table)} SET {assignments} WHERE {quote(pk_column)} = %s"  # noqa: S608 (no user text)
+
+
+def update(obj: Model, fields: Sequence[str]) -> None:
+    """``obj.save(update_fields=fields)`` as one prepared UPDATE, without the ORM's query compiler
+    (its ``auto_now`` fields are stamped as ``save()`` stamps them and always written). Like
+    ``insert`` it runs no signals: only for models with no ``pre_save``/``post_save`` receivers."""
+    model = type(obj)
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    columns, _ = _fields(model, connection.vendor)
+    wanted = set(fields)
+    chosen, params = [], []
+    for field, prepare, stamps in columns:
+        if field.name in wanted or field.attname in wanted or (stamps and getattr(field, "auto_now", False)):
+            value = field.pre_save(obj, add=False) if stamps else getattr(obj, field.attname)
+            chosen.append(field.column)
+            params.append(field.get_db_prep_save(value, connection) if prepare else value)
+    sql = _update_statement(model._meta.db_table, tuple(chosen), model._meta.pk.column)
+    if execute(sql, [*params, obj.pk], using=alias, fetch=False) != 1:
+        raise model.DoesNotExist(f"{model.__name__} {obj.pk} was not updated.")
+
+
 def load(model: type[Model], ids, *, user) -> dict[int, Model]:
     """The rows of ``model`` with these primary keys, by key, every concrete field loaded: what
     ``model.objects.for_user(user).in_bulk(ids)`` answers, for a model whose data scope is
     everything for every user (the catalog), without the ORM's query compiler. Refuses a model
-    whose scope would filter this user's rows (use ``for_user`` there)."""
+    whose scope would filter this user's rows (use ``for_user`` there). ``user=None`` (a service
+    reading on behalf of no one in particular): only for a model shown to everyone whatever the
+    scope (its ``scope_q`` is empty for any scope)."""
     from distra.core.scoping import scope_for
 
-    scope = scope_for(user)
-    if scope.nothing or (not scope.everything and model.scope_q(scope)):
-        raise ValueError(f"{model.__name__} is scoped for this user: read it through for_user().")
+    if user is None:
+        try:
+            shown_to_all = not model.scope_q(None)
+        except (AttributeError, TypeError):
+            shown_to_all = False
+        if not shown_to_all:
+            raise ValueError(f"{model.__name__} is scoped: read it through for_user().")
+    else:
+        scope = scope_for(user)
+        if scope.nothing or (not scope.everything and model.scope_q(scope)):
+            raise ValueError(f"{model.__name__} is scoped for this user: read it through for_user().")
     ids = sorted(set(ids))
     if not ids:
         return {}

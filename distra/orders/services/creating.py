@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from distra.core.errors import DomainError, FieldProblem, NotFound, ValidationFailed
 from distra.core.permissions import require_perm
 from distra.core.scoping import confirm_in_scope, scope_for
-from distra.core.sql import execute, from_row, insert
+from distra.core.sql import execute, from_row, insert, update
 from distra.orders.choices import EventKind, OrderChannel, OrderStatus
 from distra.orders.models import MinShelfLife, Order, OrderLine, OrderPolicy
 from distra.orders.services.ordering import (
@@ -241,7 +241,7 @@ class _building:
             save_benefits(order, self.lines)
             changed = [name for name, before in zip(_STATE, self.state, strict=True) if getattr(order, name) != before]
             if changed:
-                order.save(update_fields=[*changed, "updated_at"])
+                update(order, changed)  # and updated_at
             insert(events)
             cache_related(order, "events", events)
         return False

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from distra.catalog.models import SKU
 from distra.core.money import round_money
+from distra.core.sql import load
 from distra.orders.choices import OrderStatus
 from distra.orders.models import Order, OrderLine
 from distra.partners.models import Outlet
@@ -108,7 +109,7 @@ def _free_lines(order: Order, entries: Sequence[Entry], priced: PricedBasket, *,
     skus = {e.sku.pk: e.sku for e in entries}
     missing = {sku_id for _, sku_id in given if sku_id not in skus}
     if missing:
-        skus.update(SKU.objects.in_bulk(sorted(missing)))
+        skus.update(load(SKU, missing, user=None))
     from distra.pricing.selectors import landing_price
 
     landing = {p.sku_id: p.landing_price for p in priced.lines}  # a free unit of a bought SKU lands at that line's price
