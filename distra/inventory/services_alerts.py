@@ -146,16 +146,22 @@ class _Coalesced:
     alerts would enqueue one task per order (a row written, then a worker's eight queries). With
     a backend that can defer, an evaluation is scheduled ``delay`` seconds ahead instead, and a
     pair already covered by a scheduled evaluation that will run at least ``MARGIN`` seconds from
-    now (after this transaction, which has just committed) is not scheduled again: at most one
-    task per warehouse and ``delay`` seconds of busy ordering. An alert is raised at most
-    ``delay`` seconds late; the daily check catches anything missed (a process killed with
-    evaluations scheduled only in its memory loses nothing: the tasks are rows already)."""
+    now (after this transaction, which has just committed) is not scheduled again. When a
+    warehouse needs a new evaluation, it covers every SKU moved there in the last ``RECENT``
+    seconds, not only the new ones: the SKUs of the next orders are then covered already, so
+    busy ordering schedules about one task per warehouse and ``delay`` seconds (scheduling only
+    the uncovered SKUs enqueued a task for most orders, as each brought a SKU the last task had
+    not named). An alert is raised at most ``delay`` seconds late; the daily check catches
+    anything missed (a process killed with evaluations scheduled only in its memory loses
+    nothing: the tasks are rows already)."""
 
     MARGIN = 1.0
+    RECENT = 120.0
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.runs_at: dict[tuple[str, int, int], float] = {}
+        self.moved: dict[tuple[str, int], dict[int, float]] = {}  # (alias, warehouse) -> SKU -> when last moved
 
     def enqueue(self, task, by_warehouse: dict[int, set[int]], delay: float) -> None:
         alias, now = transaction.get_connection().alias, time.monotonic()
@@ -164,11 +170,15 @@ class _Coalesced:
                 self.runs_at = {k: t for k, t in self.runs_at.items() if t > now}
             due = {}
             for warehouse_id, sku_ids in by_warehouse.items():
-                new = sorted(s for s in sku_ids if self.runs_at.get((alias, warehouse_id, s), 0) < now + self.MARGIN)
-                if new:
-                    due[warehouse_id] = new
-                    for sku_id in new:
-                        self.runs_at[(alias, warehouse_id, sku_id)] = now + delay
+                moved = self.moved.setdefault((alias, warehouse_id), {})
+                moved.update(dict.fromkeys(sku_ids, now))
+                if all(self.runs_at.get((alias, warehouse_id, s), 0) >= now + self.MARGIN for s in sku_ids):
+                    continue
+                recent = {s: t for s, t in moved.items() if t >= now - self.RECENT}
+                self.moved[(alias, warehouse_id)] = recent
+                due[warehouse_id] = sorted(recent)
+                for sku_id in recent:
+                    self.runs_at[(alias, warehouse_id, sku_id)] = now + delay
         run_after = timezone.now() + timedelta(seconds=delay)
         for warehouse_id, sku_ids in sorted(due.items()):
             task.using(run_after=run_after).enqueue(warehouse_id, sku_ids)

@@ -38,8 +38,29 @@ def test_transactions_in_quick_succession_schedule_one_deferred_evaluation_per_p
     committed((1, 10))
     committed((1, 11), (1, 12), (2, 10))
     found = evaluations()
-    assert [args for args, _ in found] == [(1, (10, 11)), (1, (12,)), (2, (10,))]
+    # SKU 12 is new at warehouse 1: its evaluation also covers what moved there lately (10, 11)
+    assert [args for args, _ in found] == [(1, (10, 11)), (1, (10, 11, 12)), (2, (10,))]
     assert all(before + timedelta(seconds=4) < run <= timezone.now() + timedelta(seconds=5) for _, run in found)
+
+
+def test_busy_ordering_schedules_one_evaluation_per_warehouse_and_interval(coalescing):
+    """Orders that each bring a SKU the last evaluation did not name: once every SKU has moved
+    once, the next evaluation covers them all and later orders schedule nothing more."""
+    for sku in (10, 11, 12, 13):
+        committed((1, sku))
+    assert len(evaluations()) == 4
+    for sku in (10, 11, 12, 13, 12, 11, 10, 13):
+        committed((1, sku))
+    assert len(evaluations()) == 4
+    assert evaluations()[-1][0] == (1, (10, 11, 12, 13))
+
+
+def test_a_sku_that_has_not_moved_lately_drops_out_of_new_evaluations(coalescing, monkeypatch):
+    committed((1, 10))
+    clock = services_alerts.time.monotonic() + services_alerts._Coalesced.RECENT + 1
+    monkeypatch.setattr(services_alerts.time, "monotonic", lambda: clock)
+    committed((1, 11))
+    assert [args for args, _ in evaluations()] == [(1, (10,)), (1, (11,))]
 
 
 def test_a_pair_whose_evaluation_runs_within_the_margin_is_scheduled_again(coalescing, monkeypatch):
