@@ -493,9 +493,14 @@ def _reserve_guarded(added: Mapping[int, int]) -> None:
 class _Candidate:
     balance_id: int
     batch_id: int
+    sku_id: int
     expires_on: date
     available: int
-    batch: Batch
+    batch_number: str
+
+    def batch(self) -> Batch:
+        """The batch as a (partly loaded) row: only for a candidate that is reserved from."""
+        return from_row(Batch, ["id", "sku_id", "batch_number", "expires_on"], [self.batch_id, self.sku_id, self.batch_number, self.expires_on])
 
 
 def _lock_candidates(warehouse_id: int, sku_ids: list[int], earliest_expiry: date) -> dict[int, list[_Candidate]]:
@@ -513,8 +518,9 @@ def _lock_candidates(warehouse_id: int, sku_ids: list[int], earliest_expiry: dat
     rows = execute(sql, [warehouse_id, *sku_ids, earliest_expiry])
     by_sku: dict[int, list[_Candidate]] = {}
     for balance_id, sku_id, batch_id, available, number, expires_on in rows:
-        batch = from_row(Batch, ["id", "sku_id", "batch_number", "expires_on"], [batch_id, sku_id, number, expires_on])
-        by_sku.setdefault(sku_id, []).append(_Candidate(balance_id, batch_id, batch.expires_on, available, batch))
+        if not isinstance(expires_on, date):  # SQLite answers text
+            expires_on = date.fromisoformat(expires_on)
+        by_sku.setdefault(sku_id, []).append(_Candidate(balance_id, batch_id, sku_id, expires_on, available, number))
     return by_sku
 
 
@@ -553,7 +559,7 @@ def _allocate(*, by, warehouse: Warehouse, requests: Sequence[AllocationRequest]
             candidate = candidates[batch_id]
             free[candidate.balance_id] -= quantity
             added[candidate.balance_id] = added.get(candidate.balance_id, 0) + quantity
-            reservation = StockReservation(warehouse=warehouse, sku_id=request.sku_id, batch=candidate.batch, quantity=quantity,
+            reservation = StockReservation(warehouse=warehouse, sku_id=request.sku_id, batch=candidate.batch(), quantity=quantity,
                                            source_key=f"{request.key}:{batch_id}", user=by)
             new.append(reservation)
             result[request.key].append(reservation)
