@@ -50,7 +50,7 @@ from bench._server import (  # noqa: E402
 # gunicorn on 2 cores shared with PostgreSQL and the clients: an order request spends roughly half
 # its time waiting for PostgreSQL, so two processes (one per core) with a few threads each keep
 # both cores busy while the GIL is released during queries; more processes only add switching.
-WORKERS, THREADS = 2, 4
+WORKERS, THREADS = 4, 2  # bench/README.md, "Server shape"
 EXPECTED_RATE = 200  # orders/s the stock is sized for: the scarce SKUs run out about half-way
 
 
