@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import connection
-
 from distra.catalog.models import SKU, Category
 from distra.pricing.choices import Lifecycle, SchemeKind, TargetKind
 from distra.pricing.domain import (
@@ -132,10 +130,11 @@ class LiveFacts:
 
 def _rows(sql: str, params) -> list[tuple]:
     """Raw SQL for the order hot path: the ORM's query building costs more than these small
-    indexed reads themselves (each statement is written once, below, with placeholders)."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    indexed reads themselves (each statement is written once, below, with placeholders). Run by
+    ``core.sql.execute``: prepared on PostgreSQL, as the order path's other statements."""
+    from distra.core.sql import execute
+
+    return execute(sql, params)
 
 
 def _dec(value, places: str = "0.01") -> Decimal:
