@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import lru_cache
 
 from django.contrib.auth import authenticate, user_logged_in
 from django.contrib.auth.password_validation import validate_password
@@ -62,7 +63,10 @@ def token_authenticate(raw: str) -> User | None:
     now = timezone.now()
     quote = connection.ops.quote_name
     fields = [f.attname for f in User._meta.concrete_fields]
-    sql = (f"SELECT t.id, t.last_used_at, {', '.join('u.' + quote(User._meta.get_field(f).column) for f in fields)} "  # noqa: S608
+    # On PostgreSQL the user's own permissions come in the same statement (what RoleBackend would
+    # read next, for every call that checks one); elsewhere the backend reads them.
+    perms = f", ARRAY({_own_permissions_sql()})" if connection.vendor == "postgresql" else ""
+    sql = (f"SELECT t.id, t.last_used_at, {', '.join('u.' + quote(User._meta.get_field(f).column) for f in fields)}{perms} "  # noqa: S608
            f"FROM {quote(ApiToken._meta.db_table)} t JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
            f"WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active")
     rows = execute(sql, [hash_token(raw), now])
@@ -72,9 +76,24 @@ def token_authenticate(raw: str) -> User | None:
     token_id, last_used_at = row[0], from_row(ApiToken, ["id", "last_used_at"], row[:2]).last_used_at
     if last_used_at is None or now - last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-    user = from_row(User, fields, row[2:])
+    user = from_row(User, fields, row[2:2 + len(fields)])
+    if perms and not user.is_superuser:  # a superuser's come from ModelBackend (all of them)
+        user._user_perm_cache = set(row[2 + len(fields)])
     user._api_token_id = token_id
     return user
+
+
+@lru_cache(maxsize=1)
+def _own_permissions_sql() -> str:
+    """The permissions given to user ``u`` itself, as "app_label.codename" (RoleBackend's read)."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    quote = connection.ops.quote_name
+    through = quote(User.user_permissions.through._meta.db_table)
+    return (f"SELECT c.app_label || '.' || p.codename FROM {quote(Permission._meta.db_table)} p "  # noqa: S608 (no user text)
+            f"JOIN {quote(ContentType._meta.db_table)} c ON c.id = p.content_type_id "
+            f"JOIN {through} x ON x.permission_id = p.id WHERE x.user_id = u.id")
 
 
 def token_revoke(*, token_id: int) -> None:

@@ -203,3 +203,23 @@ def test_me_refuses_anonymous_caller(org, api):
     response = api(None).get(ME_URL)
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_a_permission_given_to_the_user_itself_counts_on_token_calls(org):
+    """The token's statement also reads the user's own permissions (on PostgreSQL): one given in
+    the admin counts on the next call, and a superuser keeps all of them."""
+    from django.contrib.auth.models import Permission
+
+    from distra.accounts.services import token_authenticate
+
+    rep = org.users["rep_del1"]
+    raw = api_token(rep)
+    assert not token_authenticate(raw).has_perm("catalog.change_sku")
+    rep.user_permissions.add(Permission.objects.get(content_type__app_label="catalog", codename="change_sku"))
+    user = token_authenticate(raw)
+    assert user.has_perm("catalog.change_sku")
+    assert "catalog.change_sku" in user.get_all_permissions()
+    admin = token_authenticate(api_token(org.users["admin"]))
+    assert admin.is_superuser
+    every = {f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.select_related("content_type")}
+    assert every <= admin.get_all_permissions()
