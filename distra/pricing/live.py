@@ -282,33 +282,47 @@ class OutletRead:
     history: bool  # whether ``facts`` holds the outlet's order history
 
 
-def outlet_read(outlet_id: int, on: date, *, history: bool) -> OutletRead | None:
-    """The outlet and the pricing token in one query (None: no such outlet); with ``history``,
-    also its earlier orders (cancelled and rejected ones do not count) and what it bought in the
-    previous calendar quarter."""
+def outlet_columns(on: date, *, history: bool) -> tuple[str, list]:
+    """What a quote reads of outlet ``o`` (joined to its territory ``g``), as a select list and
+    its parameters: the engine's facts, code, status, territory, the pricing token and, with
+    ``history``, its earlier orders (cancelled and rejected ones do not count) and what it bought
+    in the previous calendar quarter. ``outlet_from_row`` reads them back. For a statement that
+    reads the outlet for more than pricing (taking an order: ``orders.services.creating``)."""
     from django.utils import timezone
 
-    from distra.geography.models import GeoNode
     from distra.orders.choices import OrderStatus
     from distra.orders.models import Order
+
+    columns = (f"o.id, o.distributor_id, g.path, o.channel, o.outlet_class, o.code, o.status, o.territory_id, "
+               f"(SELECT v.token FROM {PricingVersion._meta.db_table} v WHERE v.id = 1)")
+    if not history:
+        return columns, []
+    start, end = previous_quarter(on)
+    tz = timezone.get_current_timezone()
+    since = timezone.make_aware(datetime.combine(start, time.min), tz)
+    until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz)
+    orders, gone = Order._meta.db_table, (OrderStatus.CANCELLED, OrderStatus.REJECTED)
+    mine = f"FROM {orders} x WHERE x.outlet_id = o.id AND x.status NOT IN (%s, %s)"
+    columns += f", (SELECT COUNT(*) {mine}), (SELECT COALESCE(SUM(x.total), 0) {mine} AND x.created_at >= %s AND x.created_at < %s)"
+    return columns, [*gone, *gone, since, until]
+
+
+def outlet_from_row(row, *, history: bool) -> OutletRead:
+    """The OutletRead from the values of ``outlet_columns`` (in that order)."""
+    known = {"previous_orders": row[9], "last_quarter_value": _dec(row[10])} if history else {}
+    return OutletRead(OutletFacts(*row[:5], **known), row[5], row[6], row[7], row[8] or "", history)
+
+
+def outlet_read(outlet_id: int, on: date, *, history: bool) -> OutletRead | None:
+    """The outlet and the pricing token in one query (None: no such outlet); with ``history``,
+    also its order history (``outlet_columns``)."""
+    from distra.geography.models import GeoNode
     from distra.partners.models import Outlet
 
-    head = (f"SELECT o.id, o.distributor_id, g.path, o.channel, o.outlet_class, o.code, o.status, o.territory_id, "
-            f"(SELECT v.token FROM {PricingVersion._meta.db_table} v WHERE v.id = 1){{extra}} FROM {Outlet._meta.db_table} o "
-            f"JOIN {GeoNode._meta.db_table} g ON g.id = o.territory_id WHERE o.id = %s")
-    if history:
-        start, end = previous_quarter(on)
-        tz = timezone.get_current_timezone()
-        since = timezone.make_aware(datetime.combine(start, time.min), tz)
-        until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz)
-        orders, gone = Order._meta.db_table, (OrderStatus.CANCELLED, OrderStatus.REJECTED)
-        mine = f"FROM {orders} x WHERE x.outlet_id = o.id AND x.status NOT IN (%s, %s)"
-        extra = f", (SELECT COUNT(*) {mine}), (SELECT COALESCE(SUM(x.total), 0) {mine} AND x.created_at >= %s AND x.created_at < %s)"
-        rows = _rows(head.format(extra=extra), [*gone, *gone, since, until, outlet_id])
-    else:
-        rows = _rows(head.format(extra=""), [outlet_id])
+    columns, params = outlet_columns(on, history=history)
+    rows = _rows(f"SELECT {columns} FROM {Outlet._meta.db_table} o JOIN {GeoNode._meta.db_table} g ON g.id = o.territory_id "  # noqa: S608
+                 f"WHERE o.id = %s", [*params, outlet_id])
     if not rows:
         return None
     (row,) = rows
-    known = {"previous_orders": row[9], "last_quarter_value": _dec(row[10])} if history else {}
-    return OutletRead(OutletFacts(*row[:5], **known), row[5], row[6], row[7], row[8] or "", history)
+    return outlet_from_row(row, history=history)

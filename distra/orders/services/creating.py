@@ -11,14 +11,17 @@ an order fast", has the statement budget and what each statement does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from distra.core.errors import DomainError, FieldProblem, NotFound, ValidationFailed
 from distra.core.permissions import require_perm
 from distra.core.scoping import confirm_in_scope, scope_for
 from distra.core.sql import execute, from_row, insert, update
+from distra.geography.models import GeoNode
 from distra.orders.choices import EventKind, OrderChannel, OrderStatus
 from distra.orders.models import MinShelfLife, Order, OrderLine, OrderPolicy
 from distra.orders.services.ordering import (
@@ -33,6 +36,9 @@ from distra.orders.services.ordering import (
 from distra.orders.services.pricing import save_benefits
 from distra.partners.choices import SELLING_WAREHOUSE_KINDS, DistributorStatus, OutletStatus
 from distra.partners.models import Distributor, DistributorTerritory, Outlet, Warehouse
+from distra.pricing import live
+from distra.pricing.live import OutletRead
+from distra.pricing.services.quoting import outlet_history_wanted
 
 _OUTLET = ["id", "code", "name", "status", "channel", "territory_id", "distributor_id"]
 _DISTRIBUTOR = ["id", "code", "status"]
@@ -49,6 +55,8 @@ class _Setting:
     policy: OrderPolicy
     min_shelf_life_days: int | None
     served: bool  # the outlet's distributor serves the outlet's territory
+    priced_as: OutletRead  # the outlet as a quote reads it (pricing: not read again)
+    on: date  # the day ``priced_as`` was read for (its history's quarter)
 
 
 def _columns(alias: str, model, names: list[str]) -> str:
@@ -61,25 +69,28 @@ def _read_setting(outlet_id: int, warehouse_id: int | None) -> _Setting | None:
     first active selling warehouse), the distributor's order policy and the minimum shelf life
     of the outlet's channel: one statement, no locks."""
     quote = connection.ops.quote_name
-    table = {m: quote(m._meta.db_table) for m in (Outlet, Distributor, Warehouse, OrderPolicy, MinShelfLife, DistributorTerritory)}
+    table = {m: quote(m._meta.db_table) for m in (Outlet, Distributor, Warehouse, OrderPolicy, MinShelfLife, DistributorTerritory, GeoNode)}
     kinds = ", ".join(["%s"] * len(SELLING_WAREHOUSE_KINDS))
+    on, history = timezone.localdate(), outlet_history_wanted()
+    pricing, pricing_params = live.outlet_columns(on, history=history)
     sql = (
         f"SELECT {_columns('o', Outlet, _OUTLET)}, {_columns('d', Distributor, _DISTRIBUTOR)}, "  # noqa: S608 (no user text)
         f"{_columns('w', Warehouse, _WAREHOUSE)}, {_columns('p', OrderPolicy, _POLICY)}, m.days, "
         f"EXISTS (SELECT 1 FROM {table[DistributorTerritory]} t WHERE t.distributor_id = o.distributor_id "
-        f"AND t.territory_id = o.territory_id) "
+        f"AND t.territory_id = o.territory_id), {pricing} "
         f"FROM {table[Outlet]} o JOIN {table[Distributor]} d ON d.id = o.distributor_id "
+        f"JOIN {table[GeoNode]} g ON g.id = o.territory_id "
         f"LEFT JOIN {table[Warehouse]} w ON w.id = COALESCE(%s, (SELECT x.id FROM {table[Warehouse]} x "
         f"WHERE x.distributor_id = o.distributor_id AND x.is_active AND x.kind IN ({kinds}) ORDER BY x.id LIMIT 1)) "
         f"LEFT JOIN {table[OrderPolicy]} p ON p.distributor_id = o.distributor_id "
         f"LEFT JOIN {table[MinShelfLife]} m ON m.channel = o.channel "
         f"WHERE o.id = %s"
     )
-    rows = execute(sql, [warehouse_id, *SELLING_WAREHOUSE_KINDS, outlet_id])
+    rows = execute(sql, [*pricing_params, warehouse_id, *SELLING_WAREHOUSE_KINDS, outlet_id])
     if not rows:
         return None
     row = rows[0]
-    cut = _cuts(row, [len(_OUTLET), len(_DISTRIBUTOR), len(_WAREHOUSE), len(_POLICY), 1, 1])
+    cut = _cuts(row, [len(_OUTLET), len(_DISTRIBUTOR), len(_WAREHOUSE), len(_POLICY), 1, 1, len(row)])
     outlet = from_row(Outlet, _OUTLET, cut[0])
     outlet.distributor = from_row(Distributor, _DISTRIBUTOR, cut[1])
     warehouse = from_row(Warehouse, _WAREHOUSE, cut[2]) if cut[2][0] is not None else None
@@ -87,7 +98,8 @@ def _read_setting(outlet_id: int, warehouse_id: int | None) -> _Setting | None:
         policy = from_row(OrderPolicy, _POLICY, cut[3])
     else:
         policy = OrderPolicy(distributor_id=outlet.distributor_id, **getattr(settings, "DISTRA_ORDER_POLICY", {}))
-    return _Setting(outlet=outlet, warehouse=warehouse, policy=policy, min_shelf_life_days=cut[4][0], served=bool(cut[5][0]))
+    return _Setting(outlet=outlet, warehouse=warehouse, policy=policy, min_shelf_life_days=cut[4][0], served=bool(cut[5][0]),
+                    priced_as=live.outlet_from_row(cut[6], history=history), on=on)
 
 
 def _cuts(row, sizes: list[int]) -> list[tuple]:
@@ -190,6 +202,7 @@ def _create(*, by, outlet_id: int, warehouse_id: int | None, by_id: bool, lines:
     order = Order(outlet=outlet, distributor=outlet.distributor, warehouse=warehouse, channel=channel, created_by=by,
                   idempotency_key=idempotency_key, request_hash=fingerprint, note=note, requested_on=requested_on)
     order._policy = setting.policy
+    order._priced_as = (setting.on, setting.priced_as)  # price_entries reads the outlet no more
     order._min_shelf_life_days = setting.min_shelf_life_days
     if order._min_shelf_life_days is None:  # the channel has none: the default, as earliest_expiry_for reads it
         order._min_shelf_life_days = getattr(settings, "DISTRA_MIN_SHELF_LIFE_DAYS", 0)

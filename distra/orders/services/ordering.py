@@ -190,8 +190,9 @@ def price_entries(order: Order, entries: list[Entry], *, on: date | None = None,
     on = on or timezone.localdate()
     lines = [(e.sku, e.quantity) for e in entries]
     if order.pk is None:
+        read_on, priced_as = getattr(order, "_priced_as", (None, None))  # the outlet as order_create read it
         priced = price_order_lines(outlet=order.outlet, warehouse=order.warehouse if order.warehouse_id else None,
-                                   lines=lines, on=on, exclude_scheme_ids=exclude)
+                                   lines=lines, on=on, exclude_scheme_ids=exclude, outlet_read=priced_as if read_on == on else None)
     else:
         priced = price_existing(order, lines, on=on, exclude_scheme_ids=exclude, pinned=pinned)
     order._priced = priced

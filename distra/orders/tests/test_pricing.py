@@ -288,3 +288,24 @@ def test_reprice_over_the_api_anonymous_other_scope_and_allowed(org, stocked):
     assert answer.status_code == 200
     assert (answer.json()["lines"][0]["unit_price"], answer.json()["total"]) == ("7.50", "88.50")
     assert [e["kind"] for e in answer.json()["events"]][-1] == "repriced"
+
+
+def test_taking_an_order_reads_the_outlet_once_for_its_checks_and_its_prices(org, stocked):
+    """The order's own read of its outlet also carries what pricing needs (the territory, the
+    pricing token and, for a first-order scheme, the outlet's history): pricing does not read the
+    outlet again, and the history it reads there is right (the first order gets the scheme, the
+    second does not)."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    live_price_list(org)
+    live_scheme(org, "FIRST", "first_order", percent=D(5))
+    outlet_reads = re.compile(r'FROM "?partners_outlet"? o\b')
+    first = order_of(org, 10)  # (also brings this process's cache of the live schemes up to date)
+    with CaptureQueriesContext(connection) as queries:
+        second = order_of(org, 10)
+    assert [a["code"] for a in first.lines.all()[0].pricing["applied"]] == ["FIRST"]
+    assert second.lines.all()[0].pricing["applied"] == []
+    assert sum(bool(outlet_reads.search(q["sql"])) for q in queries.captured_queries) == 1

@@ -29,7 +29,8 @@ VIEW = "pricing.view_scheme"
 def price_order_lines(*, outlet: Outlet, warehouse=None, lines: Sequence[tuple[SKU, int]], on: date | None = None,
                       exclude_scheme_ids: Iterable[int] = (), extra_schemes: Sequence = (), extra_price_lists: Sequence = (),
                       adjust_outlet: Callable[[OutletFacts], OutletFacts] | None = None,
-                      adjust_price_lists: Callable[[list], list] | None = None) -> PricedBasket:
+                      adjust_price_lists: Callable[[list], list] | None = None,
+                      outlet_read: live.OutletRead | None = None) -> PricedBasket:
     """Price ``lines`` ((SKU, quantity in base units), one per SKU, already checked by the caller)
     for ``outlet`` on ``on`` (today by default) with the live price lists and schemes. Reads: the
     outlet with the cache token (and its order history when a live scheme needs it), then the
@@ -40,9 +41,11 @@ def price_order_lines(*, outlet: Outlet, warehouse=None, lines: Sequence[tuple[S
     schemes left out (a budget ran out, see SchemeBudgetExhausted); ``extra_*``: drafts to
     preview as if they were live. ``adjust_outlet`` changes the outlet's history as read (when it
     was read: a live scheme needs it) before the basket's budgets are read; ``adjust_price_lists``
-    the price lists that apply (an order priced again: ``orders.services.pricing.price_existing``)."""
+    the price lists that apply (an order priced again: ``orders.services.pricing.price_existing``).
+    ``outlet_read``: the outlet as the caller has just read it (``live.outlet_columns``, in its own
+    statement), used instead of reading it again when it holds what the live schemes need."""
     on = on or timezone.localdate()
-    seen, facts = _read_outlet(outlet.pk, on, extra_schemes)
+    seen, facts = _read_outlet(outlet.pk, on, extra_schemes, outlet_read)
     if seen is None:
         raise NotFound(f"No outlet with id {outlet.pk}.")
     own = adjust_outlet(seen.facts) if adjust_outlet is not None and seen.history else seen.facts
@@ -56,11 +59,23 @@ def _needs_history(facts: live.LiveFacts | None, extra_schemes: Sequence) -> boo
             or any(s.kind == "first_order" or s.min_last_quarter_value is not None for s in extra_schemes))
 
 
-def _read_outlet(outlet_id: int, on: date, extra_schemes: Sequence) -> tuple[live.OutletRead | None, live.LiveFacts | None]:
+def outlet_history_wanted() -> bool:
+    """Whether a quote would read the outlet's order history now (the live schemes cached so far
+    need it): for a caller that reads the outlet for a quote in its own statement."""
+    return _needs_history(live.cached_facts(), ())
+
+
+def _read_outlet(outlet_id: int, on: date, extra_schemes: Sequence,
+                 known: live.OutletRead | None = None) -> tuple[live.OutletRead | None, live.LiveFacts | None]:
     """The outlet (with the token) and the live facts at that token. Whether the outlet's history
     is read is guessed from the facts cached so far; a wrong guess (the cache has just moved to
-    schemes that need it) costs one more read."""
-    seen = live.outlet_read(outlet_id, on, history=_needs_history(live.cached_facts(), extra_schemes))
+    schemes that need it) costs one more read. ``known``: the outlet as the caller read it (not
+    read again unless the guess wants the history it lacks)."""
+    need = _needs_history(live.cached_facts(), extra_schemes)
+    if known is not None and (known.history or not need):
+        seen = known
+    else:
+        seen = live.outlet_read(outlet_id, on, history=need)
     if seen is None:
         return None, None
     facts = live.live_facts(seen.token)
