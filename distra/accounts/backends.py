@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
@@ -27,10 +29,17 @@ class RoleBackend(ModelBackend):
         if user_obj.is_superuser:
             return super().get_user_permissions(user_obj, obj)
         if not hasattr(user_obj, "_user_perm_cache"):
-            quote = connection.ops.quote_name
-            through = get_user_model().user_permissions.through._meta.db_table
-            sql = (f"SELECT c.app_label, p.codename FROM {quote(Permission._meta.db_table)} p "  # noqa: S608 (no user text)
-                   f"JOIN {quote(ContentType._meta.db_table)} c ON c.id = p.content_type_id "
-                   f"JOIN {quote(through)} u ON u.permission_id = p.id WHERE u.user_id = %s")
-            user_obj._user_perm_cache = {f"{app}.{codename}" for app, codename in execute(sql, [user_obj.pk])}
+            user_obj._user_perm_cache = {perm for (perm,) in execute(own_permissions_sql("%s"), [user_obj.pk])}
         return user_obj._user_perm_cache
+
+
+@lru_cache(maxsize=4)
+def own_permissions_sql(user: str) -> str:
+    """The permissions given to the user ``user`` names (a placeholder, or a column of an outer
+    query) itself, one "app_label.codename" per row: what ``get_user_permissions`` reads, and
+    what ``accounts.services.token_authenticate`` reads in the token's statement."""
+    quote = connection.ops.quote_name
+    through = get_user_model().user_permissions.through._meta.db_table
+    return (f"SELECT c.app_label || '.' || p.codename FROM {quote(Permission._meta.db_table)} p "  # noqa: S608 (no user text)
+            f"JOIN {quote(ContentType._meta.db_table)} c ON c.id = p.content_type_id "
+            f"JOIN {quote(through)} x ON x.permission_id = p.id WHERE x.user_id = {user}")

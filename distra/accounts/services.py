@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from functools import lru_cache
 
 from django.contrib.auth import authenticate, user_logged_in
 from django.contrib.auth.password_validation import validate_password
@@ -12,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from distra.accounts.backends import own_permissions_sql
 from distra.accounts.choices import Role
 from distra.accounts.models import ApiToken, User, hash_token
 from distra.core.errors import DomainError, FieldProblem, ValidationFailed
@@ -65,7 +65,7 @@ def token_authenticate(raw: str) -> User | None:
     fields = [f.attname for f in User._meta.concrete_fields]
     # On PostgreSQL the user's own permissions come in the same statement (what RoleBackend would
     # read next, for every call that checks one); elsewhere the backend reads them.
-    perms = f", ARRAY({_own_permissions_sql()})" if connection.vendor == "postgresql" else ""
+    perms = f", ARRAY({own_permissions_sql('u.id')})" if connection.vendor == "postgresql" else ""
     sql = (f"SELECT t.id, t.last_used_at, {', '.join('u.' + quote(User._meta.get_field(f).column) for f in fields)}{perms} "  # noqa: S608
            f"FROM {quote(ApiToken._meta.db_table)} t JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
            f"WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active")
@@ -81,19 +81,6 @@ def token_authenticate(raw: str) -> User | None:
         user._user_perm_cache = set(row[2 + len(fields)])
     user._api_token_id = token_id
     return user
-
-
-@lru_cache(maxsize=1)
-def _own_permissions_sql() -> str:
-    """The permissions given to user ``u`` itself, as "app_label.codename" (RoleBackend's read)."""
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    quote = connection.ops.quote_name
-    through = quote(User.user_permissions.through._meta.db_table)
-    return (f"SELECT c.app_label || '.' || p.codename FROM {quote(Permission._meta.db_table)} p "  # noqa: S608 (no user text)
-            f"JOIN {quote(ContentType._meta.db_table)} c ON c.id = p.content_type_id "
-            f"JOIN {through} x ON x.permission_id = p.id WHERE x.user_id = u.id")
 
 
 def token_revoke(*, token_id: int) -> None:

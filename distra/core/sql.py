@@ -117,6 +117,13 @@ def _fields(model: type[Model], vendor: str) -> tuple:
     return cached
 
 
+def _db_value(obj: Model, field, prepare: bool, stamps: bool, connection, *, add: bool):
+    """What ``field`` of ``obj`` is written as (a column of ``_fields``): stamped first when it is
+    ``auto_now``/``auto_now_add``, prepared by the field unless psycopg takes it as it is."""
+    value = field.pre_save(obj, add=add) if stamps else getattr(obj, field.attname)
+    return field.get_db_prep_save(value, connection) if prepare else value
+
+
 def insert(objs: Sequence[Model], *, skip_conflicts: bool = False) -> bool:
     """INSERT ``objs`` (instances of one model, primary keys unset) in one statement and set their
     primary keys. With ``skip_conflicts`` (one object only: ``ON CONFLICT DO NOTHING``), a row that
@@ -139,8 +146,7 @@ def insert(objs: Sequence[Model], *, skip_conflicts: bool = False) -> bool:
                         raise ValueError(f"{model.__name__}.{field.name}: the related object is not saved.")
                     setattr(obj, field.name, related)  # sets x_id and keeps x cached (setting x_id would drop it)
         for field, prepare, stamps in columns:
-            value = field.pre_save(obj, add=True) if stamps else getattr(obj, field.attname)
-            params.append(field.get_db_prep_save(value, connection) if prepare else value)
+            params.append(_db_value(obj, field, prepare, stamps, connection, add=True))
     sql = _statement(connection.vendor, model._meta.db_table, tuple(f.column for f, _, _ in columns), model._meta.pk.column,
                      len(objs), skip_conflicts)
     ids = [row[0] for row in execute(sql, params, using=alias)]
@@ -174,9 +180,8 @@ def update(obj: Model, fields: Sequence[str]) -> None:
     chosen, params = [], []
     for field, prepare, stamps in columns:
         if field.name in wanted or field.attname in wanted or (stamps and getattr(field, "auto_now", False)):
-            value = field.pre_save(obj, add=False) if stamps else getattr(obj, field.attname)
             chosen.append(field.column)
-            params.append(field.get_db_prep_save(value, connection) if prepare else value)
+            params.append(_db_value(obj, field, prepare, stamps, connection, add=False))
     sql = _update_statement(model._meta.db_table, tuple(chosen), model._meta.pk.column)
     if execute(sql, [*params, obj.pk], using=alias, fetch=False) != 1:
         raise model.DoesNotExist(f"{model.__name__} {obj.pk} was not updated.")
@@ -189,14 +194,10 @@ def load(model: type[Model], ids, *, user) -> dict[int, Model]:
     whose scope would filter this user's rows (use ``for_user`` there). ``user=None`` (a service
     reading on behalf of no one in particular): only for a model shown to everyone whatever the
     scope (its ``scope_q`` is empty for any scope)."""
-    from distra.core.scoping import scope_for
+    from distra.core.scoping import NO_SCOPE, scope_for
 
     if user is None:
-        try:
-            shown_to_all = not model.scope_q(None)
-        except (AttributeError, TypeError):
-            shown_to_all = False
-        if not shown_to_all:
+        if model.scope_q(NO_SCOPE):  # it filters rows for some scope
             raise ValueError(f"{model.__name__} is scoped: read it through for_user().")
     else:
         scope = scope_for(user)
