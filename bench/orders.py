@@ -98,7 +98,9 @@ def main() -> int:
             # Spawned, not forked: the clients inherit nothing of this process's Django state.
             with ProcessPoolExecutor(args.clients, mp_context=multiprocessing.get_context("spawn")) as pool:
                 list(pool.map(time.sleep, [1.0] * args.clients))  # every client process up before the clock starts
-                warmup = drive(pool, plan, port, args.clients, seconds=2, seed=args.seed + 1)
+                # Warm-up: every worker has booted (each loads Django and the URLconf, about 2 s of
+                # CPU, before it accepts a connection) and each thread has run an order.
+                warmup = drive(pool, plan, port, args.clients, seconds=5, seed=args.seed + 1)
                 load_before, cpu_before = os.getloadavg()[0], cpu_snapshot(server, pool)
                 records = drive(pool, plan, port, args.clients, seconds=args.seconds, seed=args.seed)
                 cpu_used = cpu_delta(cpu_before, cpu_snapshot(server, pool))
