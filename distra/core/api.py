@@ -6,9 +6,12 @@ message, and per field a list of ``{"code", "message"}``.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import functools
 import json
 import logging
+import uuid
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
@@ -242,6 +245,21 @@ def fast_answer(schema, obj, *, status: int = 200):
     return HttpResponse(json.dumps(_dump(schema, obj), cls=NinjaJSONEncoder), status=status, content_type="application/json")
 
 
+def _datetime_text(value: datetime.datetime) -> str:
+    """A datetime as DjangoJSONEncoder writes it (milliseconds, UTC as Z)."""
+    text = value.isoformat()
+    if value.microsecond:
+        text = text[:23] + text[26:]
+    if text.endswith("+00:00"):
+        text = text.removesuffix("+00:00") + "Z"
+    return text
+
+
+# The leaf types of an answer, written as the JSON encoder would write them, here rather than in
+# the encoder's ``default`` (a call back from its C loop per value: a 5-line order has about 70).
+_LEAVES = {decimal.Decimal: str, datetime.datetime: _datetime_text, datetime.date: datetime.date.isoformat, uuid.UUID: str}
+
+
 def _dump(schema, obj) -> dict:
     plan = _dump_plan(schema)
     out = {}
@@ -254,6 +272,10 @@ def _dump(schema, obj) -> dict:
             value = getattr(obj, name)
         if nested is not None and value is not None:
             value = [_dump(nested, item) for item in value] if many else _dump(nested, value)
+        else:
+            leaf = _LEAVES.get(type(value))
+            if leaf is not None:
+                value = leaf(value)
         out[name] = value
     return out
 

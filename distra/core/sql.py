@@ -12,6 +12,7 @@ models with no ``post_save`` receivers (simple-history models are not among its 
 
 from __future__ import annotations
 
+import operator
 import re
 import time
 from collections.abc import Sequence
@@ -101,6 +102,13 @@ _AS_IS_ON_POSTGRESQL = {
 
 def _fields(model: type[Model], vendor: str) -> tuple:
     """(field, prepare: bool, stamps: bool) per column INSERT writes, and the foreign keys."""
+    return _insert_plan(model, vendor)[:2]
+
+
+def _insert_plan(model: type[Model], vendor: str) -> tuple:
+    """The columns (as ``_fields``), the foreign keys, and INSERT's column order: first the
+    columns whose values are taken as they are (``as_is``: their attribute names, read from the
+    instance's ``__dict__`` in one C call), then the others (``rest``: field, prepare, stamps)."""
     key = f"_distra_insert_plan_{vendor}"
     cached = model.__dict__.get(key)
     if cached is None:
@@ -112,7 +120,14 @@ def _fields(model: type[Model], vendor: str) -> tuple:
             stamps = bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
             columns.append((field, not as_is, stamps))
         relations = tuple(f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one)
-        cached = (tuple(columns), relations)
+        plain = [field for field, prepare, stamps in columns if not prepare and not stamps]
+        rest = tuple(column for column in columns if column[1] or column[2])
+        getter = operator.itemgetter(*[f.attname for f in plain]) if plain else None
+        if len(plain) == 1:  # itemgetter of one name answers the value, not a tuple of it
+            one = getter
+            getter = lambda values: (one(values),)  # noqa: E731
+        order = tuple(f.column for f in plain) + tuple(f.column for f, _, _ in rest)
+        cached = (tuple(columns), relations, getter, rest, order)
         setattr(model, key, cached)
     return cached
 
@@ -135,20 +150,22 @@ def insert(objs: Sequence[Model], *, skip_conflicts: bool = False) -> bool:
         raise ValueError("skip_conflicts inserts one row at a time: the keys returned could not be matched to the rows.")
     alias = router.db_for_write(model)
     connection = connections[alias]
-    columns, relations = _fields(model, connection.vendor)
+    _, relations, getter, rest, order = _insert_plan(model, connection.vendor)
     params = []
     for obj in objs:
+        values = obj.__dict__  # a new instance holds every concrete field's value there
         for field in relations:  # x_id from an x assigned before it was saved, as save() does
-            if getattr(obj, field.attname) is None and field.is_cached(obj):
+            if values[field.attname] is None and field.is_cached(obj):
                 related = field.get_cached_value(obj)
                 if related is not None:
                     if related.pk is None:
                         raise ValueError(f"{model.__name__}.{field.name}: the related object is not saved.")
                     setattr(obj, field.name, related)  # sets x_id and keeps x cached (setting x_id would drop it)
-        for field, prepare, stamps in columns:
+        if getter is not None:
+            params.extend(getter(values))
+        for field, prepare, stamps in rest:
             params.append(_db_value(obj, field, prepare, stamps, connection, add=True))
-    sql = _statement(connection.vendor, model._meta.db_table, tuple(f.column for f, _, _ in columns), model._meta.pk.column,
-                     len(objs), skip_conflicts)
+    sql = _statement(connection.vendor, model._meta.db_table, order, model._meta.pk.column, len(objs), skip_conflicts)
     ids = [row[0] for row in execute(sql, params, using=alias)]
     if not ids and skip_conflicts:
         return False
