@@ -263,13 +263,9 @@ _LEAVES = {decimal.Decimal: str, datetime.datetime: _datetime_text, datetime.dat
 def _dump(schema, obj) -> dict:
     plan = _dump_plan(schema)
     out = {}
+    read = obj.__getitem__ if isinstance(obj, dict) else functools.partial(getattr, obj)
     for name, resolver, nested, many in plan:
-        if resolver is not None:
-            value = resolver(obj)
-        elif isinstance(obj, dict):
-            value = obj[name]
-        else:
-            value = getattr(obj, name)
+        value = resolver(obj) if resolver is not None else read(name)
         if nested is not None and value is not None:
             value = [_dump(nested, item) for item in value] if many else _dump(nested, value)
         else:
