@@ -1,4 +1,5 @@
-"""The model set: statsforecast's local models and one mlforecast LightGBM model across series.
+"""The model set: statsforecast's local models and one mlforecast LightGBM model across series
+(recursive; the direct LightGBM member is in direct.py).
 
 statsforecast, mlforecast and LightGBM are imported inside the functions that use them, so that
 Django and the rest of the test suite never pay their import cost.
@@ -118,6 +119,14 @@ def global_variants(spec: Spec) -> dict[str, bool]:
     else:
         variants = {"lgbm": False}
     return {name: series_code for name, series_code in variants.items() if spec.wants(name)}
+
+
+def wants_direct(spec: Spec) -> bool:
+    """The direct global member (direct.py) runs up to LOCAL_LIMIT series (one fit per backtest
+    window and one final: it cannot reuse the backtest's model)."""
+    from .direct import NAME
+
+    return spec.series is not None and len(spec.series) <= LOCAL_LIMIT and spec.wants(NAME)
 
 
 def predict_global(train: pd.DataFrame, spec: Spec, future: pd.DataFrame | None) -> pd.DataFrame:

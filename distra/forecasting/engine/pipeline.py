@@ -17,12 +17,13 @@ import numpy as np
 import pandas as pd
 
 from . import models as m
+from .direct import predict_direct
 from .errors import ForecastInputError
 from .frames import DEFAULT_SEASON, Panel, check_arguments, prepare_future, prepare_history
 from .metrics import per_series, scales
 from .selection import choose, combo_name, demand_class
 
-ENGINE_VERSION = "1.4"
+ENGINE_VERSION = "1.5"
 DEFAULT_WINDOWS = {"D": 1, "W": 1, "M": 4}
 # Daily data also backtest the horizon that starts this many periods before the end (52 weeks:
 # same weekdays, same festivals of the year), when at least a season of history precedes it.
@@ -118,6 +119,8 @@ def predict_members(train: pd.DataFrame, spec: m.Spec, future: pd.DataFrame | No
     out = m.predict_local(train, spec)
     if spec.use_global and m.global_variants(spec):
         out = out.merge(m.predict_global(train, spec, future), on=["unique_id", "t"], how="left")
+    if spec.use_global and m.wants_direct(spec):
+        out = out.merge(predict_direct(train, spec, future), on=["unique_id", "t"], how="left")
     members = [c for c in out.columns if c not in ("unique_id", "t")]
     out[members] = out[members].clip(lower=0)
     if out[members].isna().any().any():

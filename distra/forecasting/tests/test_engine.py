@@ -229,3 +229,32 @@ def test_daily_backtest_adds_the_same_horizon_a_year_before_when_the_history_rea
     assert cutoffs(500) == [364, 28]
     assert cutoffs(364 + 7) == [28]  # no season of history before the year-before window
     assert cutoffs(500, freq="W") == [28]
+
+
+def test_the_direct_member_forecasts_every_step_from_what_was_known_at_the_origin():
+    from distra.forecasting.engine import models as m
+    from distra.forecasting.engine.direct import NAME, predict_direct
+
+    # 24 daily series: a level per series, a weekly profile shared by all, Poisson noise; a store
+    # attribute. Each step of the horizon should land near level × that weekday's factor.
+    rng = np.random.default_rng(0)
+    days, horizon = 900, 14
+    level = rng.uniform(2, 20, 24)
+    weekday = np.array([0.8, 0.8, 0.9, 1.0, 1.2, 1.5, 0.8])
+    t = np.arange(20000, 20000 + days)
+    mean = level[:, None] * weekday[(t + 3) % 7][None, :]  # t = days since 1970-01-01, a Thursday
+    train = pd.DataFrame({"unique_id": np.repeat([f"S{i:02d}" for i in range(24)], days), "t": np.tile(t, 24),
+                          "y": rng.poisson(mean).ravel().astype(float)})
+    panel = prepare_history(history(pd.date_range("2024-01-01", periods=3), ids=("S00",)), "D")
+    static = pd.DataFrame({"store": [f"st{i % 3}" for i in range(24)]}, index=pd.Index(train["unique_id"].unique(), name="unique_id"))
+    spec = m.Spec(freq="D", season=7, horizon=horizon, grid=panel.grid, static=static, series=static.index)
+    pred = predict_direct(train, spec, None)
+    assert len(pred) == 24 * horizon
+    assert not pred[NAME].isna().any()
+    future_t = np.arange(t[-1] + 1, t[-1] + 1 + horizon)
+    expected = (level[:, None] * weekday[(future_t + 3) % 7][None, :]).ravel()
+    assert np.abs(pred[NAME].to_numpy() - expected).sum() / expected.sum() < 0.1
+    # a history too short for one origin: no forecast (NaN, for the pipeline to fill), no error
+    short = predict_direct(train[train["t"] < 20000 + 60], spec, None)
+    assert len(short) == 24 * horizon
+    assert short[NAME].isna().all()
