@@ -17,6 +17,8 @@ for one origin the member forecasts NaN, which the pipeline fills like any missi
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -98,7 +100,8 @@ class Features:
                 out[f"{name}_trend"] = level / _mean(cum, j, long)
                 out[f"{name}_share"] = _mean(self.cum, j, short) / level
         for column, values in self.exog.items():
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), warnings.catch_warnings():  # a series with no value yet: NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
                 out[f"{column}_origin"] = values[:, j] / np.nanmean(values[:, max(j - YEAR[freq], 0):j + 1], axis=1)
         for name, codes in self.groups.items():
             out[name] = codes
