@@ -47,9 +47,10 @@ from bench._server import (  # noqa: E402
     wait_healthy,
 )
 
-# gunicorn on 2 cores shared with PostgreSQL and the clients: an order request spends roughly half
-# its time waiting for PostgreSQL, so two processes (one per core) with a few threads each keep
-# both cores busy while the GIL is released during queries; more processes only add switching.
+# gunicorn on 2 cores shared with PostgreSQL and the clients, as `distra serve` runs by default: an
+# order request spends roughly half its time waiting for PostgreSQL, so each process has 2 threads
+# (one runs while the other waits); 4 processes × 2 kept p99 a third shorter than 2 × 4 (fewer
+# threads contend for each interpreter lock).
 WORKERS, THREADS = 4, 2  # bench/README.md, "Server shape"
 EXPECTED_RATE = 200  # orders/s the stock is sized for: the scarce SKUs run out about half-way
 

@@ -100,15 +100,11 @@ _AS_IS_ON_POSTGRESQL = {
 }
 
 
-def _fields(model: type[Model], vendor: str) -> tuple:
-    """(field, prepare: bool, stamps: bool) per column INSERT writes, and the foreign keys."""
-    return _insert_plan(model, vendor)[:2]
-
-
 def _insert_plan(model: type[Model], vendor: str) -> tuple:
-    """The columns (as ``_fields``), the foreign keys, and INSERT's column order: first the
-    columns whose values are taken as they are (``as_is``: their attribute names, read from the
-    instance's ``__dict__`` in one C call), then the others (``rest``: field, prepare, stamps)."""
+    """How ``model``'s rows are written: (columns: (field, prepare, stamps) per column but the
+    auto key; the foreign keys; ``getter``: the values of the columns taken as they are, from an
+    instance's ``__dict__`` in one C call, or None; ``rest``: the other columns; the column order
+    of INSERT: ``getter``'s first, then ``rest``'s)."""
     key = f"_distra_insert_plan_{vendor}"
     cached = model.__dict__.get(key)
     if cached is None:
@@ -133,7 +129,7 @@ def _insert_plan(model: type[Model], vendor: str) -> tuple:
 
 
 def _db_value(obj: Model, field, prepare: bool, stamps: bool, connection, *, add: bool):
-    """What ``field`` of ``obj`` is written as (a column of ``_fields``): stamped first when it is
+    """What ``field`` of ``obj`` is written as (a column of ``_insert_plan``): stamped first when it is
     ``auto_now``/``auto_now_add``, prepared by the field unless psycopg takes it as it is."""
     value = field.pre_save(obj, add=add) if stamps else getattr(obj, field.attname)
     return field.get_db_prep_save(value, connection) if prepare else value
@@ -192,7 +188,7 @@ def update(obj: Model, fields: Sequence[str]) -> None:
     model = type(obj)
     alias = router.db_for_write(model)
     connection = connections[alias]
-    columns, _ = _fields(model, connection.vendor)
+    columns = _insert_plan(model, connection.vendor)[0]
     wanted = set(fields)
     chosen, params = [], []
     for field, prepare, stamps in columns:
